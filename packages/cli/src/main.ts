@@ -1,0 +1,1 @@
+import * as c from "@dualtape/core"; console.log("ok", Object.keys(c));
