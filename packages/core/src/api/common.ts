@@ -1,0 +1,128 @@
+/**
+ * Shared plumbing of the public API: flatten the user's input, record `f` on a tape, and
+ * check what `f` returned. Every API function is a thin wrapper over these and the sweeps.
+ */
+import { InputTypeError, NonScalarOutputError, ShapeError, TracerError } from '../errors.js';
+import { describeValue, isScalar } from '../math.js';
+import type { Scalar } from '../scalar.js';
+import { Dual } from '../dual.js';
+import { Tape, Tracer, recordInputs } from '../tape.js';
+import { describeSpec, flatten, sameStructure, type Flat, type Input, type Leaf, type TreeSpec } from '../tree.js';
+
+/** The scalars `f` receives for an input of type X: numbers become {@link Scalar}s, arrays become arrays of them. */
+export type Traced<X> = X extends number
+  ? Scalar
+  : X extends Float64Array
+    ? Scalar[]
+    : X extends readonly (infer E)[]
+      ? Traced<E>[]
+      : { [K in keyof X]: Traced<X[K]> };
+
+/** A result with the structure of X (gradients, HVPs): Float64Arrays stay Float64Arrays. */
+export type Like<X> = X extends number
+  ? number
+  : X extends Float64Array
+    ? Float64Array
+    : X extends readonly (infer E)[]
+      ? Like<E>[]
+      : { [K in keyof X]: Like<X[K]> };
+
+/** What a function of scalars may return: a scalar, arrays of scalars or a record of those. */
+export type Output = Scalar | readonly Output[] | { readonly [key: string]: Output };
+
+/** Output structure with its scalars replaced by numbers. */
+export type Primal<O> = O extends Scalar ? number : O extends readonly (infer E)[] ? Primal<E>[] : { [K in keyof O]: Primal<O[K]> };
+
+const isNumber = (v: unknown): v is number => typeof v === 'number';
+
+/** Flatten a numeric input `x` (see tree.ts). */
+export function flattenInput(x: unknown, api: string, name = 'x'): Flat<number> & { flat: Float64Array } {
+  const f = flatten(x, name, isNumber, api);
+  return { ...f, flat: Float64Array.from(f.values) };
+}
+
+/**
+ * Flatten a direction or cotangent `v` that must have the structure of `like`; a flat
+ * array of the right total length is accepted too.
+ * @throws {ShapeError} naming `name`, its shape and the expected one.
+ */
+export function flattenLike(v: unknown, like: { spec: TreeSpec; values: unknown[] }, api: string, name: string, of: string): Float64Array {
+  const f = flatten(v, name, isNumber, api);
+  const flatOk = f.spec.kind === 'array' && f.spec.shape.length === 1 && f.values.length === like.values.length;
+  if (!sameStructure(f.spec, like.spec) && !flatOk) {
+    throw new ShapeError(name, describeSpec(f.spec), `${describeSpec(like.spec)}, the shape of ${of}`, api);
+  }
+  return Float64Array.from(f.values);
+}
+
+/** A function recorded on a tape: its inputs, and its outputs as node indices. */
+export interface Recording {
+  readonly input: Flat<number> & { flat: Float64Array };
+  readonly output: Flat<Scalar>;
+  /** Node index of each output scalar; −1 for an output that is a plain number (a constant). */
+  readonly outNodes: Int32Array;
+  /** Value of each output scalar. */
+  readonly outValues: Float64Array;
+}
+
+/**
+ * Record `f(x)` on `tape` (which must have begun) and stop the recording.
+ * @throws {TracerError} if `f` returns a tracer of another tape or a forward-mode dual.
+ */
+export function record(tape: Tape, f: (x: never) => unknown, x: unknown, api: string): Recording {
+  const input = flattenInput(x, api);
+  const tracers = recordInputs(tape, input.flat);
+  const out = (f as (x: unknown) => unknown)(rebuildTraced(input.spec, tracers));
+  const output = flatten(out, 'f(x)', isScalar, api);
+  const outNodes = new Int32Array(output.values.length);
+  const outValues = new Float64Array(output.values.length);
+  output.values.forEach((y, k) => {
+    if (typeof y === 'number') {
+      outNodes[k] = -1;
+      outValues[k] = y;
+    } else if (y instanceof Tracer && y.tape === tape && y.epoch === tape.epoch) {
+      outNodes[k] = y.index;
+      outValues[k] = y.value;
+    } else if (y instanceof Dual) {
+      throw new TracerError(
+        `${api}: f returned a forward-mode Dual; reverse mode cannot differentiate through a jvp/derivative ` +
+          `whose perturbation was created outside f. Use hvp or hessian for second derivatives.`,
+      );
+    } else {
+      throw new TracerError(`${api}: f returned a traced scalar that does not belong to this call (a leaked tracer)`);
+    }
+  });
+  tape.end();
+  return { input, output, outNodes, outValues };
+}
+
+/** Rebuild the input structure with tracers (arrays, never Float64Arrays, since these hold objects). */
+function rebuildTraced(spec: TreeSpec, tracers: Tracer[]): unknown {
+  let pos = 0;
+  const build = (s: TreeSpec): unknown => {
+    if (s.kind === 'scalar') return tracers[pos++];
+    if (s.kind === 'record') return Object.fromEntries(s.keys.map((k, i) => [k, build(s.children[i]!)]));
+    const nest = (d: number): unknown[] =>
+      Array.from({ length: s.shape[d] ?? 0 }, () => (d === s.shape.length - 1 ? tracers[pos++] : nest(d + 1)));
+    return nest(0);
+  };
+  return build(spec);
+}
+
+/**
+ * The single output node of a scalar function.
+ * @throws {NonScalarOutputError} if `f` returned anything but one scalar.
+ */
+export function scalarOutput(rec: Recording, api: string): number {
+  if (rec.output.spec.kind !== 'scalar') {
+    throw new NonScalarOutputError(api, rec.output.spec.kind === 'array' ? `an array of ${describeSpec(rec.output.spec)}` : `a record ${describeSpec(rec.output.spec)}`);
+  }
+  return rec.outNodes[0]!;
+}
+
+/** Validate that `x` is a plain structure of numbers before any work. */
+export function assertInput(x: unknown, api: string): asserts x is Input {
+  if (x === undefined) throw new InputTypeError('x', describeValue(x), 'a number, an array of numbers, a Float64Array or a record of those', api);
+}
+
+export type { Leaf };

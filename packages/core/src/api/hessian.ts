@@ -1,0 +1,164 @@
+/**
+ * Second-order API by forward-over-reverse: hvp, hessian, hessianDiagonal.
+ *
+ * f is recorded once. One reverse sweep gives the adjoints; the local second partials are
+ * evaluated once; then each batch of K directions costs one forward tangent sweep and one
+ * second-order reverse sweep (sweeps.ts). f is never re-run per direction.
+ *
+ * Cost of a dense Hessian over n inputs with a tape of N nodes: O(N·n) time in ⌈n/K⌉ sweeps,
+ * O(N·K) working memory, n²·8 bytes for the result.
+ */
+import { InputTypeError, MemoryBudgetError } from '../errors.js';
+import { Matrix } from '../matrix.js';
+import type { Scalar } from '../scalar.js';
+import { hvpSweep, reverseSweep, secondPartials, tangentSweep } from '../sweeps.js';
+import { withTape, type Tape } from '../tape.js';
+import { unflatten, type Input } from '../tree.js';
+import { chooseChunk } from './forward.js';
+import { flattenInput, flattenLike, record, scalarOutput, type Like, type Traced } from './common.js';
+
+/** Options of {@link hessian} and {@link hessianDiagonal}. */
+export interface HessianOptions {
+  /** Directions per sweep; default {@link chooseChunk}(n), capped so the two K-wide work buffers stay ≤ 256 MiB. */
+  chunk?: number;
+  /** Largest dense result to allocate, in bytes; default {@link DEFAULT_MAX_BYTES}. */
+  maxBytes?: number;
+}
+
+/** Default budget of a dense Hessian: 1 GiB, i.e. n ≤ 11 585 inputs. */
+export const DEFAULT_MAX_BYTES = 2 ** 30;
+/** Budget of the two node-major work buffers (tangents and adjoint tangents) of one sweep. */
+const WORK_BYTES = 2 ** 28;
+
+/**
+ * A recorded scalar function, ready for Hessian-vector products: the adjoints of the
+ * gradient sweep and the local second partials are computed once here.
+ */
+class SecondOrder {
+  readonly adj: Float64Array;
+  readonly second: Float64Array;
+  constructor(
+    readonly tape: Tape,
+    readonly out: number,
+    readonly n: number,
+  ) {
+    this.adj = new Float64Array(tape.size);
+    this.adj[out] = 1;
+    reverseSweep(tape, this.adj);
+    this.second = secondPartials(tape);
+  }
+
+  /**
+   * H·V for K directions. `seed(i, k)` gives entry i of direction k. Returns `adjdot`,
+   * node-major: `adjdot[i * K + k]` = (H·V)[i, k] for the inputs i < n.
+   */
+  products(K: number, seed: (tdot: Float64Array) => void, tdot: Float64Array, adjdot: Float64Array): Float64Array {
+    tdot.fill(0);
+    adjdot.fill(0);
+    seed(tdot);
+    tangentSweep(this.tape, tdot, K);
+    hvpSweep(this.tape, this.adj, this.second, tdot, adjdot, K);
+    return adjdot;
+  }
+}
+
+/** Record f and set up second-order sweeps; `body` gets null when f(x) does not depend on x. */
+function withSecondOrder<R>(f: (x: never) => Scalar, x: unknown, api: string, body: (so: SecondOrder | null, n: number, rec: ReturnType<typeof record>) => R): R {
+  return withTape((tape) => {
+    const rec = record(tape, f, x, api);
+    const out = scalarOutput(rec, api);
+    const n = rec.input.flat.length;
+    return body(out < 0 ? null : new SecondOrder(tape, out, n), n, rec);
+  });
+}
+
+/**
+ * Hessian-vector product H(x)·v, exact, by one forward-over-reverse sweep
+ * (Pearlmutter 1994). Cost ≈ a few gradient evaluations, memory O(tape).
+ *
+ * @param f scalar function of scalars
+ * @param x point, any input structure
+ * @param v direction with the structure of x (or flat, same total length)
+ * @returns H·v with the structure of x
+ * @throws {ShapeError} if v's structure differs from x's
+ * @throws {NonScalarOutputError} if f does not return one scalar
+ */
+export function hvp<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, v: unknown): Like<X> {
+  const input = flattenInput(x, 'hvp');
+  const dir = flattenLike(v, input, 'hvp', 'v', 'x');
+  return withSecondOrder(f, x, 'hvp', (so, n, rec) => {
+    const result = new Float64Array(n);
+    if (so) {
+      const N = so.tape.size;
+      const adjdot = so.products(1, (tdot) => tdot.set(dir), new Float64Array(N), new Float64Array(N));
+      result.set(adjdot.subarray(0, n));
+    }
+    return unflatten(rec.input.spec, result, true) as Like<X>;
+  });
+}
+
+/**
+ * The dense Hessian ∇²f(x), exact, by forward-over-reverse with K columns per sweep.
+ *
+ * @param f scalar function of scalars
+ * @param x point: number, array (any rank), Float64Array or record of those
+ * @returns a {@link Matrix} n×n (n = number of scalars in x), row-major, entry (i, j) =
+ *   ∂²f/∂xᵢ∂xⱼ in the flat order of tree.ts; `shape` is `[...s, ...s]` for one input of
+ *   shape s, and `block('mu', 'sigma')` gives the block of two named inputs.
+ * @throws {MemoryBudgetError} if n²·8 bytes exceeds `options.maxBytes` (checked before f runs)
+ * @throws {NonScalarOutputError} if f does not return one scalar
+ * @example hessian((p) => add(mul(p[0], p[0]), mul(p[0], p[1])), [1, 2]).toArray() // [[2, 1], [1, 0]]
+ */
+export function hessian<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, options: HessianOptions = {}): Matrix {
+  const n = flattenInput(x, 'hessian').flat.length;
+  const budget = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (n * n * 8 > budget) throw new MemoryBudgetError('hessian', n * n * 8, budget, `a dense Hessian over n = ${n} inputs (n² × 8 bytes)`);
+  return withSecondOrder(f, x, 'hessian', (so, _n, rec) => {
+    const data = new Float64Array(n * n);
+    if (so) {
+      forEachColumnBatch(so, options, (c0, width, adjdot, K) => {
+        for (let i = 0; i < n; i++) for (let k = 0; k < width; k++) data[i * n + c0 + k] = adjdot[i * K + k]!;
+      });
+    }
+    return new Matrix(n, n, data, rec.input.leaves, rec.input.leaves);
+  });
+}
+
+/**
+ * The diagonal of the Hessian, exact, with the structure of x. Costs as much time as the dense
+ * Hessian (n directions) but only O(n) memory for the result; for a cheap *estimate* of the
+ * diagonal use random hvp probes instead.
+ * @throws {NonScalarOutputError} if f does not return one scalar
+ */
+export function hessianDiagonal<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, options: HessianOptions = {}): Like<X> {
+  return withSecondOrder(f, x, 'hessianDiagonal', (so, n, rec) => {
+    const diag = new Float64Array(n);
+    if (so) {
+      forEachColumnBatch(so, options, (c0, width, adjdot, K) => {
+        for (let k = 0; k < width; k++) diag[c0 + k] = adjdot[(c0 + k) * K + k]!;
+      });
+    }
+    return unflatten(rec.input.spec, diag, true) as Like<X>;
+  });
+}
+
+/** Sweep the unit directions e_{c0} … e_{c0+width−1} in batches of K, handing each batch's H·E to `take`. */
+function forEachColumnBatch(
+  so: SecondOrder,
+  options: HessianOptions,
+  take: (c0: number, width: number, adjdot: Float64Array, K: number) => void,
+): void {
+  const { n } = so;
+  const N = so.tape.size;
+  const K = options.chunk ?? Math.max(1, Math.min(chooseChunk(n), Math.floor(WORK_BYTES / (16 * N))));
+  if (!Number.isInteger(K) || K < 1) throw new InputTypeError('options.chunk', String(options.chunk), 'a positive integer', 'hessian');
+  const tdot = new Float64Array(N * K);
+  const adjdot = new Float64Array(N * K);
+  for (let c0 = 0; c0 < n; c0 += K) {
+    const width = Math.min(K, n - c0);
+    so.products(K, (t) => {
+      for (let k = 0; k < width; k++) t[(c0 + k) * K + k] = 1;
+    }, tdot, adjdot);
+    take(c0, width, adjdot, K);
+  }
+}

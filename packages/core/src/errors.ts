@@ -1,0 +1,115 @@
+/**
+ * Typed errors. Every error dualtape throws on bad input is one of these classes, and its
+ * message names the argument, what it got (its shape or value) and what was expected.
+ *
+ * Mathematical NaN is *not* an error: `log(-1)` is NaN and its derivative is NaN, as IEEE 754
+ * says. Only misuse of the API (wrong shapes, wrong types, leaked tracers, budgets) throws.
+ */
+
+/** Base class of every error dualtape throws on purpose. */
+export class DualtapeError extends Error {
+  override name = 'DualtapeError';
+}
+
+/**
+ * An argument has the wrong shape or structure: a direction `v` whose shape differs from `x`,
+ * a ragged nested array, a record with other keys than expected.
+ */
+export class ShapeError extends DualtapeError {
+  override name = 'ShapeError';
+  constructor(
+    /** The argument at fault, e.g. `"v"` or `"x.mu"`. */
+    readonly argument: string,
+    /** What it was, e.g. `"shape [3]"`. */
+    readonly got: string,
+    /** What it should have been, e.g. `"shape [2], the shape of x"`. */
+    readonly expected: string,
+    context = '',
+  ) {
+    super(`${context ? `${context}: ` : ''}${argument} has ${got}; expected ${expected}`);
+  }
+}
+
+/** An argument has a value of the wrong type (a string where a number was expected, …). */
+export class InputTypeError extends DualtapeError {
+  override name = 'InputTypeError';
+  constructor(
+    readonly argument: string,
+    readonly got: string,
+    readonly expected: string,
+    context = '',
+  ) {
+    super(`${context ? `${context}: ` : ''}${argument} is ${got}; expected ${expected}`);
+  }
+}
+
+/** `f` returned something other than one scalar where a scalar loss is required (`grad`, `hessian`, …). */
+export class NonScalarOutputError extends DualtapeError {
+  override name = 'NonScalarOutputError';
+  constructor(
+    readonly api: string,
+    readonly got: string,
+  ) {
+    super(
+      `${api}: f must return one scalar (a number or a traced scalar); it returned ${got}. ` +
+        `For vector-valued f use jacrev, jacfwd or vjp.`,
+    );
+  }
+}
+
+/**
+ * A traced scalar was used where it is no longer valid, like JAX's `UnexpectedTracerError`:
+ * after the `grad`/`hessian` call that created it returned (it "leaked", e.g. stored in an outer
+ * variable), or mixed with a traced scalar of another tape, or combined with a forward-mode
+ * `Dual` in a way the tape cannot record.
+ */
+export class TracerError extends DualtapeError {
+  override name = 'TracerError';
+}
+
+/** A dense result would exceed the memory budget; the message says how much it needs. */
+export class MemoryBudgetError extends DualtapeError {
+  override name = 'MemoryBudgetError';
+  constructor(
+    readonly api: string,
+    /** Bytes the result would need. */
+    readonly needed: number,
+    /** The budget in force (the `maxBytes` option). */
+    readonly budget: number,
+    detail: string,
+  ) {
+    super(
+      `${api}: ${detail} needs ${formatBytes(needed)}, over the budget of ${formatBytes(budget)} ` +
+        `(option maxBytes). Use hvp(f, x, v) for Hessian-vector products or hessianDiagonal(f, x) ` +
+        `for the diagonal, or raise maxBytes.`,
+    );
+  }
+}
+
+/**
+ * A value lies outside the domain a function accepts *by contract* (e.g. σ ≤ 0 given to a loss
+ * parameterised by σ). Pure maths (log of a negative) is not a DomainError: it is NaN.
+ */
+export class DomainError extends DualtapeError {
+  override name = 'DomainError';
+  constructor(
+    readonly argument: string,
+    readonly got: string,
+    readonly expected: string,
+    context = '',
+  ) {
+    super(`${context ? `${context}: ` : ''}${argument} is ${got}; expected ${expected}`);
+  }
+}
+
+/** Human-readable byte count (powers of 1024), used in error messages and benchmark tables. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}

@@ -1,0 +1,220 @@
+/**
+ * Reverse mode, part 2: the sweeps over a recorded tape.
+ *
+ * Notation (Griewank & Walther, *Evaluating Derivatives*, 2nd ed., 2008): node i has value vᵢ;
+ * its adjoint v̄ᵢ = ∂y/∂vᵢ; a tangent v̇ᵢ is its directional derivative along a seed direction.
+ *
+ * - {@link reverseSweep}: the gradient. v̄ⱼ += v̄ᵢ · ∂vᵢ/∂vⱼ over the nodes in reverse order
+ *   (G&W ch. 3, Table 3.5). Pure multiply-accumulate over the recorded partials.
+ *
+ * - {@link hvpSweep}: forward-over-reverse (Pearlmutter, "Fast exact multiplication by the
+ *   Hessian", Neural Computation 6(1), 1994; G&W ch. 5.3). Differentiate the reverse sweep
+ *   along a direction: with tangents v̇ from {@link tangentSweep},
+ *       (v̄ⱼ)˙ += (v̄ᵢ)˙ · ∂vᵢ/∂vⱼ  +  v̄ᵢ · Σₘ ∂²vᵢ/∂vⱼ∂vₘ · v̇ₘ
+ *   and the tangents of the inputs' adjoints are H·v. The adjoints v̄ do not depend on the
+ *   direction, so they are computed once; the second partials are computed once per tape
+ *   ({@link secondPartials}); each sweep then handles K directions at a time ("chunk").
+ *
+ * - {@link hvpByDualSweep}: the same product computed the textbook way — run the reverse sweep
+ *   with dual numbers, re-deriving every partial from the rule table's *first* partials by
+ *   forward mode. It is slow and is here to be read and to check the fast path, which it
+ *   mirrors line for line; the two agree on every test function, which also checks the table's
+ *   second partials against its first.
+ *
+ * Zero skipping. A term whose factor is an exact, unperturbed zero (a zero adjoint, a zero
+ * partial) contributes exactly zero and is skipped. This changes results only where the other
+ * factor is NaN or ∞, i.e. in the branch not taken by `where`/select, whose NaN would otherwise
+ * leak (0·NaN = NaN). It never drops a non-zero term: the second-order sweep skips a node only
+ * when its adjoint *and* all its adjoint tangents are zero.
+ */
+import { applyOp } from './dispatch.js';
+import { Dual, newTag } from './dual.js';
+import { add, mul } from './math.js';
+import { ARITY, CODE_NAME, OP_CONST, OP_INPUT, RULE_OF_CODE, type OpName, type PartialFn, type Rule } from './rules.js';
+import type { Scalar } from './scalar.js';
+import type { Tape } from './tape.js';
+
+/** Entries in the packed upper triangle of a symmetric n×n matrix. */
+const triangle = (n: number): number => (n * (n + 1)) / 2;
+
+/**
+ * `PACKED[n][j * n + m]` is the position of the local second partial ∂²/∂argⱼ∂argₘ in a node's
+ * packed upper triangle (rules.ts, `dd`).
+ */
+const PACKED: readonly (readonly number[])[] = [0, 1, 2, 3].map((n) => {
+  const idx: number[] = [];
+  for (let j = 0; j < n; j++) {
+    for (let m = 0; m < n; m++) {
+      const r = Math.min(j, m);
+      const c = Math.max(j, m);
+      idx.push(r * n - (r * (r - 1)) / 2 + (c - r));
+    }
+  }
+  return idx;
+});
+
+/**
+ * The gradient sweep. On entry `adj` (length ≥ tape.size) holds the seeds (cotangents) of the
+ * output nodes and zeros elsewhere; on return `adj[i]` = ∂(Σ seed·output)/∂vᵢ for every node.
+ */
+export function reverseSweep(tape: Tape, adj: Float64Array): void {
+  const { op, arg, partial } = tape;
+  let s = tape.argSize;
+  for (let i = tape.size - 1; i >= 0; i--) {
+    const n = ARITY[op[i]!]!;
+    s -= n;
+    const g = adj[i]!;
+    if (g === 0) continue; // see "Zero skipping" above
+    for (let j = s; j < s + n; j++) {
+      const a = arg[j]!;
+      adj[a] = adj[a]! + g * partial[j]!;
+    }
+  }
+}
+
+/**
+ * Every node's local second partials, packed per node (upper triangle, rules.ts order), from
+ * the rule table at the recorded values. Computed once per tape and shared by all HVP sweeps.
+ */
+export function secondPartials(tape: Tape): Float64Array {
+  const { op, arg, value } = tape;
+  let total = 0;
+  for (let i = 0; i < tape.size; i++) total += triangle(ARITY[op[i]!]!);
+  const out = new Float64Array(total);
+  let s = 0;
+  let q = 0;
+  for (let i = 0; i < tape.size; i++) {
+    const rule = RULE_OF_CODE[op[i]!];
+    if (rule === undefined) continue; // input or constant
+    const n = rule.arity;
+    const a = value[arg[s]!]!;
+    const b = n > 1 ? value[arg[s + 1]!]! : 0;
+    const c = n > 2 ? value[arg[s + 2]!]! : 0;
+    const y = value[i]!;
+    for (const dd of rule.dd) out[q++] = (dd as PartialFn)(y, a, b, c) as number;
+    s += n;
+  }
+  return out;
+}
+
+/**
+ * Forward tangent sweep for K directions at once: v̇ᵢ = Σⱼ ∂vᵢ/∂vⱼ · v̇ⱼ.
+ * `tdot` is node-major (row i holds node i's K tangents). On entry the rows of the input nodes
+ * hold the seeds and all other rows are zero; on return every row is filled.
+ */
+export function tangentSweep(tape: Tape, tdot: Float64Array, K: number): void {
+  const { op, arg, partial } = tape;
+  let s = 0;
+  for (let i = 0; i < tape.size; i++) {
+    const n = ARITY[op[i]!]!;
+    const row = i * K;
+    for (let j = s; j < s + n; j++) {
+      const p = partial[j]!;
+      if (p === 0) continue; // see "Zero skipping"
+      const from = arg[j]! * K;
+      for (let k = 0; k < K; k++) tdot[row + k] = tdot[row + k]! + p * tdot[from + k]!;
+    }
+    s += n;
+  }
+}
+
+/**
+ * The forward-over-reverse sweep for K directions at once (mirrors {@link hvpByDualSweep}).
+ * Inputs: `adj` from {@link reverseSweep}, `second` from {@link secondPartials}, `tdot` from
+ * {@link tangentSweep}. `adjdot` (node-major, K per node) must be zero on entry; on return row i
+ * holds the tangents of v̄ᵢ, so the input rows are the columns of H·V.
+ */
+export function hvpSweep(
+  tape: Tape,
+  adj: Float64Array,
+  second: Float64Array,
+  tdot: Float64Array,
+  adjdot: Float64Array,
+  K: number,
+): void {
+  const { op, arg, partial } = tape;
+  let s = tape.argSize;
+  let q = second.length;
+  for (let i = tape.size - 1; i >= 0; i--) {
+    const n = ARITY[op[i]!]!;
+    if (n === 0) continue;
+    s -= n;
+    q -= triangle(n);
+    const g = adj[i]!;
+    const row = i * K;
+    if (g === 0) {
+      let live = false;
+      for (let k = 0; k < K && !live; k++) live = adjdot[row + k] !== 0;
+      if (!live) continue; // both factors of every term are zero: see "Zero skipping"
+    }
+    const packed = PACKED[n]!;
+    for (let j = 0; j < n; j++) {
+      const to = arg[s + j]! * K;
+      // first-order term: (v̄ᵢ)˙ · ∂vᵢ/∂vⱼ
+      const p = partial[s + j]!;
+      if (p !== 0) for (let k = 0; k < K; k++) adjdot[to + k] = adjdot[to + k]! + p * adjdot[row + k]!;
+      // second-order term: v̄ᵢ · Σₘ ∂²vᵢ/∂vⱼ∂vₘ · v̇ₘ
+      if (g === 0) continue;
+      for (let m = 0; m < n; m++) {
+        const h = second[q + packed[j * n + m]!]!;
+        if (h === 0) continue;
+        const gh = g * h;
+        const from = arg[s + m]! * K;
+        for (let k = 0; k < K; k++) adjdot[to + k] = adjdot[to + k]! + gh * tdot[from + k]!;
+      }
+    }
+  }
+}
+
+/**
+ * H·v by the textbook route, for teaching and as the reference for {@link hvpSweep}:
+ *  1. forward: re-evaluate every node on dual numbers whose tangents are seeded with `v` on the
+ *     inputs (the first `v.length` nodes);
+ *  2. reverse: the ordinary adjoint sweep, but adjoints and partials are duals, the partials
+ *     coming from the rule table's first-partial formulas evaluated on those duals;
+ *  3. the tangent part of each input's adjoint is (H·v)ᵢ.
+ * Only the rule table's first partials are used: their derivatives come from forward mode.
+ */
+export function hvpByDualSweep(tape: Tape, out: number, v: ArrayLike<number>): Float64Array {
+  const { op, arg, value } = tape;
+  const tag = newTag();
+  const val: Scalar[] = new Array<Scalar>(tape.size);
+  const argsOf = (s: number, n: number): Scalar[] => Array.from({ length: n }, (_, j) => val[arg[s + j]!]!);
+
+  // 1. forward, on duals
+  let s = 0;
+  for (let i = 0; i < tape.size; i++) {
+    const code = op[i]!;
+    const n = ARITY[code]!;
+    if (code === OP_INPUT) val[i] = new Dual(tag, value[i]!, [v[i]!]);
+    else if (code === OP_CONST) val[i] = value[i]!;
+    else val[i] = applyOp(CODE_NAME[code] as OpName, argsOf(s, n));
+    s += n;
+  }
+
+  // 2. reverse, with dual adjoints
+  const adj: Scalar[] = new Array<Scalar>(tape.size).fill(0);
+  adj[out] = 1;
+  for (let i = tape.size - 1; i >= 0; i--) {
+    const n = ARITY[op[i]!]!;
+    s -= n;
+    const g = adj[i]!;
+    if (g === 0) continue;
+    const args = argsOf(s, n);
+    const rule = RULE_OF_CODE[op[i]!] as Rule;
+    for (let j = 0; j < n; j++) {
+      const p = (rule.d[j] as PartialFn)(val[i]!, args[0]!, args[1] ?? 0, args[2] ?? 0);
+      if (p === 0) continue;
+      const a = arg[s + j]!;
+      adj[a] = add(adj[a]!, mul(g, p));
+    }
+  }
+
+  // 3. read off the tangents of the inputs' adjoints
+  const hv = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const a = adj[i]!;
+    hv[i] = a instanceof Dual && a.tag === tag ? (a.tangents[0] as number) : 0;
+  }
+  return hv;
+}

@@ -1,0 +1,149 @@
+/**
+ * Structured inputs and outputs ("pytrees", as in JAX): a number, an array (nested arrays for
+ * more dimensions, or a Float64Array), or a record of those. The engine itself only sees flat
+ * Float64Arrays; this file flattens a structure and rebuilds it, and is the only place that
+ * knows about structure.
+ *
+ * Flat order (the index map used by every flat result — gradients, Hessians, Jacobians):
+ *  - an array is flattened row-major (last index fastest);
+ *  - a record's keys are taken in the order `Object.keys` gives (insertion order), each key's
+ *    entries contiguous. So `{ mu: [m₀, m₁], sigma: [s₀, s₁] }` flattens to m₀, m₁, s₀, s₁.
+ */
+import { InputTypeError, ShapeError } from './errors.js';
+import { describeValue } from './math.js';
+
+export type TreeSpec =
+  | { readonly kind: 'scalar' }
+  | { readonly kind: 'array'; readonly shape: readonly number[]; readonly typed: boolean }
+  | { readonly kind: 'record'; readonly keys: readonly string[]; readonly children: readonly TreeSpec[] };
+
+/** One leaf block of a flattened structure, for index maps and `Hessian.block`. */
+export interface Leaf {
+  /** Path of the block, e.g. `"mu"`, `"layers.w"`, or `""` for an unnamed input. */
+  readonly path: string;
+  /** First flat index. */
+  readonly offset: number;
+  /** Number of entries. */
+  readonly size: number;
+  /** Shape of the block (`[]` for a scalar). */
+  readonly shape: readonly number[];
+}
+
+/** A flattened structure: its leaves in flat order, and how to rebuild it. */
+export interface Flat<T> {
+  readonly values: T[];
+  readonly spec: TreeSpec;
+  readonly leaves: Leaf[];
+}
+
+/** A plain structure of numbers that dualtape accepts as an input. */
+export type Input = number | Float64Array | readonly Input[] | { readonly [key: string]: Input };
+
+const join = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
+
+/**
+ * Flatten `x`, whose leaves satisfy `isLeaf` (numbers for inputs, scalars for outputs).
+ * @param name how the argument is called in error messages, e.g. `"x"`.
+ * @throws {ShapeError} for ragged nested arrays. @throws {InputTypeError} for entries that are not leaves.
+ */
+export function flatten<T>(x: unknown, name: string, isLeaf: (v: unknown) => v is T, context: string): Flat<T> {
+  const values: T[] = [];
+  const leaves: Leaf[] = [];
+
+  const visitArray = (a: unknown, shape: number[], depth: number, at: string): void => {
+    if (depth === shape.length) {
+      if (!isLeaf(a)) throw new InputTypeError(at, describeValue(a), 'a number', context);
+      values.push(a);
+      return;
+    }
+    const len = shape[depth]!;
+    if (!(Array.isArray(a) || a instanceof Float64Array) || a.length !== len) {
+      const got = Array.isArray(a) || a instanceof Float64Array ? `length ${a.length}` : describeValue(a);
+      throw new ShapeError(at, got, `length ${len} (a rectangular array of shape [${shape.join(', ')}])`, context);
+    }
+    for (let i = 0; i < len; i++) visitArray(a[i], shape, depth + 1, `${at}[${i}]`);
+  };
+
+  const visit = (v: unknown, path: string, at: string): TreeSpec => {
+    const offset = values.length;
+    if (isLeaf(v)) {
+      values.push(v);
+      leaves.push({ path, offset, size: 1, shape: [] });
+      return { kind: 'scalar' };
+    }
+    if (v instanceof Float64Array || Array.isArray(v)) {
+      const shape: number[] = [];
+      for (let a: unknown = v; Array.isArray(a) || a instanceof Float64Array; a = a[0]) {
+        shape.push(a.length);
+        if (a.length === 0) break;
+      }
+      visitArray(v, shape, 0, at);
+      leaves.push({ path, offset, size: values.length - offset, shape });
+      return { kind: 'array', shape, typed: v instanceof Float64Array };
+    }
+    if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype) {
+      const keys = Object.keys(v);
+      const children = keys.map((k) => visit((v as Record<string, unknown>)[k], join(path, k), `${at}.${k}`));
+      return { kind: 'record', keys, children };
+    }
+    throw new InputTypeError(at, describeValue(v), 'a number, an array of numbers, a Float64Array or a record of those', context);
+  };
+
+  const spec = visit(x, '', name);
+  return { values, spec, leaves };
+}
+
+/**
+ * Rebuild a structure of the shape `spec` from flat values. Arrays become JS arrays, except
+ * that a Float64Array input is rebuilt as a Float64Array when `typedNumbers` is set (results).
+ */
+export function unflatten<T>(spec: TreeSpec, values: ArrayLike<T>, typedNumbers = false): unknown {
+  let pos = 0;
+  const build = (s: TreeSpec): unknown => {
+    switch (s.kind) {
+      case 'scalar':
+        return values[pos++];
+      case 'array': {
+        const size = s.shape.reduce((p, d) => p * d, 1);
+        if (typedNumbers && s.typed) {
+          const out = new Float64Array(size);
+          for (let i = 0; i < size; i++) out[i] = values[pos++] as number;
+          return out;
+        }
+        const nest = (depth: number): unknown[] => {
+          const len = s.shape[depth] ?? 0;
+          const out = new Array<unknown>(len);
+          for (let i = 0; i < len; i++) out[i] = depth === s.shape.length - 1 ? values[pos++] : nest(depth + 1);
+          return out;
+        };
+        return nest(0);
+      }
+      case 'record': {
+        const out: Record<string, unknown> = {};
+        s.keys.forEach((k, i) => (out[k] = build(s.children[i]!)));
+        return out;
+      }
+    }
+  };
+  return build(spec);
+}
+
+/** Human-readable shape of a structure, for error messages: `[3]`, `{mu: [2], sigma: [2]}`. */
+export function describeSpec(spec: TreeSpec): string {
+  switch (spec.kind) {
+    case 'scalar':
+      return 'a scalar';
+    case 'array':
+      return `shape [${spec.shape.join(', ')}]`;
+    case 'record':
+      return `{${spec.keys.map((k, i) => `${k}: ${describeSpec(spec.children[i]!).replace(/^shape /, '')}`).join(', ')}}`;
+  }
+}
+
+/** True when two specs describe the same structure (typed-ness of arrays aside). */
+export function sameStructure(a: TreeSpec, b: TreeSpec): boolean {
+  if (a.kind === 'scalar' || b.kind === 'scalar') return a.kind === b.kind;
+  if (a.kind === 'array') return b.kind === 'array' && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+  if (b.kind !== 'record' || a.keys.length !== b.keys.length) return false;
+  return a.keys.every((k, i) => b.keys[i] === k && sameStructure(a.children[i]!, b.children[i]!));
+}
