@@ -6,7 +6,7 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 export default defineConfig({
   resolve: {
     // Tests run against the TypeScript sources, so a failing test points at the line that is wrong.
-    alias: { '@dualtape/core': src('core'), '@dualtape/losses': src('losses') },
+    alias: { '@dualtape/core': src('core'), '@dualtape/losses': src('losses'), '@dualtape/zoo': src('zoo') },
   },
   test: {
     include: ['test/**/*.test.ts'],
