@@ -6,38 +6,47 @@
  * Duals are checked before tracers so that a dual whose primal is a tracer (forward mode
  * inside reverse mode) recurses into the tape naturally.
  */
-import { dualApply } from './dual.js';
-import { RULES, type BinaryOp, type TernaryOp, type UnaryOp } from './rules.js';
+import { dualApply, Dual } from './dual.js';
+import { ShapeError } from './errors.js';
+import { PRIMITIVE_OF_CODE, type BinaryRule, type Primitive, type TernaryRule, type UnaryRule } from './rules.js';
 import type { Scalar } from './scalar.js';
-import { Dual } from './dual.js';
 import { record1, record2, record3 } from './tape.js';
 
-export function apply1(op: UnaryOp, a: Scalar): Scalar {
-  if (typeof a === 'number') return RULES[op].value(a);
-  if (a instanceof Dual) return dualApply(op, [a]);
-  return record1(op, a);
+export function apply1(p: Primitive<UnaryRule>, a: Scalar): Scalar {
+  if (typeof a === 'number') return p.rule.value(a);
+  if (a instanceof Dual) return dualApply(p, [a]);
+  return record1(p, a);
 }
 
-export function apply2(op: BinaryOp, a: Scalar, b: Scalar): Scalar {
-  if (typeof a === 'number' && typeof b === 'number') return RULES[op].value(a, b);
-  if (a instanceof Dual || b instanceof Dual) return dualApply(op, [a, b]);
-  return record2(op, a, b);
+export function apply2(p: Primitive<BinaryRule>, a: Scalar, b: Scalar): Scalar {
+  if (typeof a === 'number' && typeof b === 'number') return p.rule.value(a, b);
+  if (a instanceof Dual || b instanceof Dual) return dualApply(p, [a, b]);
+  return record2(p, a, b);
 }
 
-export function apply3(op: TernaryOp, a: Scalar, b: Scalar, c: Scalar): Scalar {
-  if (typeof a === 'number' && typeof b === 'number' && typeof c === 'number') return RULES[op].value(a, b, c);
-  if (a instanceof Dual || b instanceof Dual || c instanceof Dual) return dualApply(op, [a, b, c]);
-  return record3(op, a, b, c);
+export function apply3(p: Primitive<TernaryRule>, a: Scalar, b: Scalar, c: Scalar): Scalar {
+  if (typeof a === 'number' && typeof b === 'number' && typeof c === 'number') return p.rule.value(a, b, c);
+  if (a instanceof Dual || b instanceof Dual || c instanceof Dual) return dualApply(p, [a, b, c]);
+  return record3(p, a, b, c);
 }
 
-/** Apply a primitive by name to a list of arguments of the right length. */
-export function applyOp(op: UnaryOp | BinaryOp | TernaryOp, args: readonly Scalar[]): Scalar {
-  switch (RULES[op].arity) {
+/**
+ * Apply any primitive (built-in or from definePrimitive) to a list of arguments.
+ * @throws {ShapeError} if the number of arguments is not the primitive's arity.
+ */
+export function applyPrimitive(p: Primitive, args: readonly Scalar[]): Scalar {
+  if (args.length !== p.rule.arity) throw new ShapeError('args', `length ${args.length}`, `length ${p.rule.arity}, the arity of ${p.name}`, p.name);
+  switch (p.rule.arity) {
     case 1:
-      return apply1(op as UnaryOp, args[0]!);
+      return apply1(p as Primitive<UnaryRule>, args[0]!);
     case 2:
-      return apply2(op as BinaryOp, args[0]!, args[1]!);
+      return apply2(p as Primitive<BinaryRule>, args[0]!, args[1]!);
     default:
-      return apply3(op as TernaryOp, args[0]!, args[1]!, args[2]!);
+      return apply3(p as Primitive<TernaryRule>, args[0]!, args[1]!, args[2]!);
   }
+}
+
+/** Apply the primitive of a tape opcode (used when re-evaluating a tape). */
+export function applyCode(code: number, args: readonly Scalar[]): Scalar {
+  return applyPrimitive(PRIMITIVE_OF_CODE[code]!, args);
 }

@@ -12,10 +12,10 @@
  * and tangents only ever hold duals of strictly smaller tags, and an operation splits off the
  * largest tag among its arguments, treating every other argument as a constant for it.
  */
-import { applyOp } from './dispatch.js';
+import { applyPrimitive } from './dispatch.js';
 import { ScalarMethods } from './methods.js';
 import { add, mul, primal } from './math.js';
-import { RULES, type OpName, type PartialFn } from './rules.js';
+import type { PartialFn, Primitive } from './rules.js';
 import type { Scalar } from './scalar.js';
 
 let lastTag = 0;
@@ -42,11 +42,11 @@ export class Dual extends ScalarMethods {
 }
 
 /**
- * Apply primitive `op` to arguments of which at least one is a dual: the chain rule
+ * Apply primitive `p` to arguments of which at least one is a dual: the chain rule
  * yₖ′ = Σⱼ ∂y/∂argⱼ · argⱼₖ′ with the partials from the rule table.
  */
-export function dualApply(op: OpName, args: readonly Scalar[]): Scalar {
-  const rule = RULES[op];
+export function dualApply(p: Primitive, args: readonly Scalar[]): Scalar {
+  const rule = p.rule;
   let tag = 0;
   let width = 0;
   for (const a of args) {
@@ -56,7 +56,7 @@ export function dualApply(op: OpName, args: readonly Scalar[]): Scalar {
     }
   }
   const primals = args.map((a) => (a instanceof Dual && a.tag === tag ? a.primal : a));
-  const y = applyOp(op, primals);
+  const y = applyPrimitive(p, primals);
   if ('nondiff' in rule) return y; // piecewise constant: no tangent on purpose
   const [a0 = 0, a1 = 0, a2 = 0] = primals;
   const tangents: Scalar[] = new Array<Scalar>(width).fill(0);

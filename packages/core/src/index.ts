@@ -7,14 +7,22 @@ export type { Scalar } from './scalar.js';
 export * from './math.js';
 export { Dual, newTag } from './dual.js';
 export { Tape, Tracer, withTape } from './tape.js';
+export { applyPrimitive } from './dispatch.js';
 export {
   RULES,
+  PRIM,
+  definePrimitive,
+  codeName,
   OP_NAMES,
   UNARY_OPS,
   BINARY_OPS,
   TERNARY_OPS,
   type OpName,
   type Rule,
+  type UnaryRule,
+  type BinaryRule,
+  type TernaryRule,
+  type Primitive,
   type PartialFn,
 } from './rules.js';
 export { reverseSweep, tangentSweep, hvpSweep, hvpByDualSweep, secondPartials } from './sweeps.js';

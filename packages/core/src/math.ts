@@ -11,37 +11,38 @@
  * the operations.
  */
 import { apply1, apply2, apply3 } from './dispatch.js';
+import { PRIM } from './rules.js';
 import { Dual } from './dual.js';
 import { InputTypeError, ShapeError } from './errors.js';
 import type { Scalar } from './scalar.js';
 import { Tracer } from './tape.js';
 
 /** a + b */
-export const add = (a: Scalar, b: Scalar): Scalar => apply2('add', a, b);
+export const add = (a: Scalar, b: Scalar): Scalar => apply2(PRIM.add, a, b);
 /** a − b */
-export const sub = (a: Scalar, b: Scalar): Scalar => apply2('sub', a, b);
+export const sub = (a: Scalar, b: Scalar): Scalar => apply2(PRIM.sub, a, b);
 /** a · b */
-export const mul = (a: Scalar, b: Scalar): Scalar => apply2('mul', a, b);
+export const mul = (a: Scalar, b: Scalar): Scalar => apply2(PRIM.mul, a, b);
 /** a / b (IEEE: ±∞ or NaN when b = 0) */
-export const div = (a: Scalar, b: Scalar): Scalar => apply2('div', a, b);
+export const div = (a: Scalar, b: Scalar): Scalar => apply2(PRIM.div, a, b);
 /** aᵇ with a real, differentiable exponent. Partials at a = 0 are one-sided limits (rules.ts). */
-export const pow = (a: Scalar, b: Scalar): Scalar => apply2('pow', a, b);
+export const pow = (a: Scalar, b: Scalar): Scalar => apply2(PRIM.pow, a, b);
 /** atan2(a, b): the angle of the point (b, a), in (−π, π]. Partials are NaN at (0, 0). */
-export const atan2 = (a: Scalar, b: Scalar): Scalar => apply2('atan2', a, b);
+export const atan2 = (a: Scalar, b: Scalar): Scalar => apply2(PRIM.atan2, a, b);
 /** min(a, b); at a tie each argument gets half the derivative. */
-export const min = (a: Scalar, b: Scalar): Scalar => apply2('min', a, b);
+export const min = (a: Scalar, b: Scalar): Scalar => apply2(PRIM.min, a, b);
 /** max(a, b); at a tie each argument gets half the derivative. */
-export const max = (a: Scalar, b: Scalar): Scalar => apply2('max', a, b);
+export const max = (a: Scalar, b: Scalar): Scalar => apply2(PRIM.max, a, b);
 /** 1 if a < b else 0; derivative 0 on purpose. */
-export const lt = (a: Scalar, b: Scalar): Scalar => apply2('lt', a, b);
+export const lt = (a: Scalar, b: Scalar): Scalar => apply2(PRIM.lt, a, b);
 /** 1 if a ≤ b else 0; derivative 0 on purpose. */
-export const le = (a: Scalar, b: Scalar): Scalar => apply2('le', a, b);
+export const le = (a: Scalar, b: Scalar): Scalar => apply2(PRIM.le, a, b);
 /** 1 if a > b else 0; derivative 0 on purpose. */
-export const gt = (a: Scalar, b: Scalar): Scalar => apply2('gt', a, b);
+export const gt = (a: Scalar, b: Scalar): Scalar => apply2(PRIM.gt, a, b);
 /** 1 if a ≥ b else 0; derivative 0 on purpose. */
-export const ge = (a: Scalar, b: Scalar): Scalar => apply2('ge', a, b);
+export const ge = (a: Scalar, b: Scalar): Scalar => apply2(PRIM.ge, a, b);
 /** 1 if a = b else 0; derivative 0 on purpose. */
-export const eq = (a: Scalar, b: Scalar): Scalar => apply2('eq', a, b);
+export const eq = (a: Scalar, b: Scalar): Scalar => apply2(PRIM.eq, a, b);
 
 /**
  * aⁿ for a fixed integer n (not differentiated). Cheaper and better defined than `pow` at
@@ -52,52 +53,52 @@ export function powi(a: Scalar, n: number): Scalar {
   if (typeof n !== 'number' || !Number.isInteger(n)) {
     throw new InputTypeError('n', describeValue(n), 'an integer (use pow for a real exponent)', 'powi');
   }
-  return apply2('powi', a, n);
+  return apply2(PRIM.powi, a, n);
 }
 
 /** −a */
-export const neg = (a: Scalar): Scalar => apply1('neg', a);
+export const neg = (a: Scalar): Scalar => apply1(PRIM.neg, a);
 /** a² */
-export const square = (a: Scalar): Scalar => apply1('square', a);
+export const square = (a: Scalar): Scalar => apply1(PRIM.square, a);
 /** eᵃ */
-export const exp = (a: Scalar): Scalar => apply1('exp', a);
+export const exp = (a: Scalar): Scalar => apply1(PRIM.exp, a);
 /** eᵃ − 1, accurate for small a */
-export const expm1 = (a: Scalar): Scalar => apply1('expm1', a);
+export const expm1 = (a: Scalar): Scalar => apply1(PRIM.expm1, a);
 /** ln a (NaN for a < 0, −∞ at 0, per IEEE) */
-export const log = (a: Scalar): Scalar => apply1('log', a);
+export const log = (a: Scalar): Scalar => apply1(PRIM.log, a);
 /** ln(1 + a), accurate for small a */
-export const log1p = (a: Scalar): Scalar => apply1('log1p', a);
+export const log1p = (a: Scalar): Scalar => apply1(PRIM.log1p, a);
 /** √a (NaN for a < 0; derivative +∞ at 0) */
-export const sqrt = (a: Scalar): Scalar => apply1('sqrt', a);
+export const sqrt = (a: Scalar): Scalar => apply1(PRIM.sqrt, a);
 /** |a|; derivative 0 at a = 0 */
-export const abs = (a: Scalar): Scalar => apply1('abs', a);
+export const abs = (a: Scalar): Scalar => apply1(PRIM.abs, a);
 /** sin a */
-export const sin = (a: Scalar): Scalar => apply1('sin', a);
+export const sin = (a: Scalar): Scalar => apply1(PRIM.sin, a);
 /** cos a */
-export const cos = (a: Scalar): Scalar => apply1('cos', a);
+export const cos = (a: Scalar): Scalar => apply1(PRIM.cos, a);
 /** tan a */
-export const tan = (a: Scalar): Scalar => apply1('tan', a);
+export const tan = (a: Scalar): Scalar => apply1(PRIM.tan, a);
 /** tanh a */
-export const tanh = (a: Scalar): Scalar => apply1('tanh', a);
+export const tanh = (a: Scalar): Scalar => apply1(PRIM.tanh, a);
 /** sinh a */
-export const sinh = (a: Scalar): Scalar => apply1('sinh', a);
+export const sinh = (a: Scalar): Scalar => apply1(PRIM.sinh, a);
 /** cosh a */
-export const cosh = (a: Scalar): Scalar => apply1('cosh', a);
+export const cosh = (a: Scalar): Scalar => apply1(PRIM.cosh, a);
 /** logistic σ(a) = 1/(1 + e⁻ᵃ), stable at ±800 */
-export const sigmoid = (a: Scalar): Scalar => apply1('sigmoid', a);
+export const sigmoid = (a: Scalar): Scalar => apply1(PRIM.sigmoid, a);
 /** softplus(a) = ln(1 + eᵃ), stable at ±800 */
-export const softplus = (a: Scalar): Scalar => apply1('softplus', a);
+export const softplus = (a: Scalar): Scalar => apply1(PRIM.softplus, a);
 /** ⌊a⌋; derivative 0 on purpose */
-export const floor = (a: Scalar): Scalar => apply1('floor', a);
+export const floor = (a: Scalar): Scalar => apply1(PRIM.floor, a);
 /** sign a ∈ {−1, 0, 1}; derivative 0 on purpose */
-export const sign = (a: Scalar): Scalar => apply1('sign', a);
+export const sign = (a: Scalar): Scalar => apply1(PRIM.sign, a);
 
 /**
  * `c ? a : b`, where `c` counts as true when it is non-zero and not NaN. The derivative is the
  * derivative of the branch taken; NaN or ∞ in the branch not taken never reaches the result.
  * Prefer this over a JavaScript `if` when the tape may be replayed at other inputs.
  */
-export const where = (c: Scalar, a: Scalar, b: Scalar): Scalar => apply3('select', c, a, b);
+export const where = (c: Scalar, a: Scalar, b: Scalar): Scalar => apply3(PRIM.select, c, a, b);
 
 /** Σᵢ xᵢ (0 for an empty list). */
 export function sum(xs: readonly Scalar[]): Scalar {

@@ -24,6 +24,7 @@
  * Sources: standard calculus; the stable forms of sigmoid and softplus follow
  * Mächler, "Accurately computing log(1 − exp(−|a|))", CRAN Rmpfr vignette (2012), §3.
  */
+import { DualtapeError } from './errors.js';
 import type { Scalar } from './scalar.js';
 import {
   add,
@@ -301,18 +302,56 @@ export const RULES = {
   },
 } satisfies { [K in UnaryOp]: UnaryRule } & { [K in BinaryOp]: BinaryRule } & { [K in TernaryOp]: TernaryRule };
 
-// ------------------------------------------------------------------ opcodes for the tape
+// ------------------------------------------------------------------ primitives and opcodes
+/**
+ * A primitive as the engine sees it: its rule and its opcode on the tape. The built-in
+ * primitives are {@link PRIM}; packages add fused primitives with {@link definePrimitive}.
+ */
+export interface Primitive<R extends Rule = Rule> {
+  readonly name: string;
+  readonly code: number;
+  readonly rule: R;
+}
+
 /** Opcode of a tape node that is an input of the differentiated function. */
 export const OP_INPUT = 0;
 /** Opcode of a tape node that is a constant (a plain number met during recording). */
 export const OP_CONST = 1;
-/** Every primitive, in opcode order: primitive `OP_NAMES[k]` has opcode `k + 2`. */
+/** Opcodes are stored in a Uint8Array: at most 256, two of which are input and constant. */
+const MAX_CODES = 256;
+
+/** The built-in primitives, in opcode order: `OP_NAMES[k]` has opcode `k + 2`. */
 export const OP_NAMES: readonly OpName[] = [...UNARY_OPS, ...BINARY_OPS, ...TERNARY_OPS];
-/** Opcode of each primitive. */
-export const OP_CODE = Object.fromEntries(OP_NAMES.map((n, k) => [n, k + 2])) as Record<OpName, number>;
-/** Rule of each opcode (undefined for input and constant nodes). */
-export const RULE_OF_CODE: readonly (Rule | undefined)[] = [undefined, undefined, ...OP_NAMES.map((n) => RULES[n] as Rule)];
+/** The built-in primitives by name. */
+export const PRIM = Object.fromEntries(
+  OP_NAMES.map((name, k) => [name, { name, code: k + 2, rule: RULES[name] }]),
+) as { readonly [K in OpName]: Primitive<(typeof RULES)[K]> };
+
+/** Primitive of each opcode (undefined for input and constant nodes); grows with definePrimitive. */
+export const PRIMITIVE_OF_CODE: (Primitive | undefined)[] = [undefined, undefined, ...OP_NAMES.map((n) => PRIM[n] as Primitive)];
 /** Number of arguments of each opcode: 0 for inputs and constants. */
-export const ARITY: Uint8Array = Uint8Array.from([0, 0, ...OP_NAMES.map((n) => RULES[n].arity)]);
-/** Name of each opcode, for traces. */
-export const CODE_NAME: readonly string[] = ['input', 'const', ...OP_NAMES];
+export const ARITY = new Uint8Array(MAX_CODES);
+PRIMITIVE_OF_CODE.forEach((p, code) => (ARITY[code] = p?.rule.arity ?? 0));
+/** Name of an opcode, for traces. */
+export const codeName = (code: number): string => (code === OP_INPUT ? 'input' : code === OP_CONST ? 'const' : (PRIMITIVE_OF_CODE[code]?.name ?? `#${code}`));
+
+/**
+ * Register a new primitive — typically a *fused* node such as one sample's loss, whose
+ * closed-form partials replace a dozen recorded operations. Its rule follows the conventions of
+ * this file (partials written with the generic operations, second partials packed), so every
+ * mode — forward at any nesting depth, reverse, forward-over-reverse — supports it with no
+ * other change. Returns the handle to pass to `applyPrimitive`.
+ * @throws {DualtapeError} if the name is taken or all 254 opcodes are in use.
+ */
+export function definePrimitive<R extends Rule>(name: string, rule: R): Primitive<R> {
+  if (PRIMITIVE_OF_CODE.some((p) => p?.name === name)) throw new DualtapeError(`definePrimitive: a primitive named ${JSON.stringify(name)} exists already`);
+  const code = PRIMITIVE_OF_CODE.length;
+  if (code >= MAX_CODES) throw new DualtapeError(`definePrimitive: all ${MAX_CODES - 2} opcodes are in use`);
+  if (rule.d.length !== rule.arity || rule.dd.length !== (rule.arity * (rule.arity + 1)) / 2) {
+    throw new DualtapeError(`definePrimitive: ${name} has arity ${rule.arity} but ${rule.d.length} first and ${rule.dd.length} second partials`);
+  }
+  const p: Primitive<R> = { name, code, rule };
+  PRIMITIVE_OF_CODE.push(p);
+  ARITY[code] = rule.arity;
+  return p;
+}

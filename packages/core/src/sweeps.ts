@@ -27,10 +27,10 @@
  * leak (0·NaN = NaN). It never drops a non-zero term: the second-order sweep skips a node only
  * when its adjoint *and* all its adjoint tangents are zero.
  */
-import { applyOp } from './dispatch.js';
+import { applyCode } from './dispatch.js';
 import { Dual, newTag } from './dual.js';
 import { add, mul } from './math.js';
-import { ARITY, CODE_NAME, OP_CONST, OP_INPUT, RULE_OF_CODE, type OpName, type PartialFn, type Rule } from './rules.js';
+import { ARITY, OP_CONST, OP_INPUT, PRIMITIVE_OF_CODE, type PartialFn } from './rules.js';
 import type { Scalar } from './scalar.js';
 import type { Tape } from './tape.js';
 
@@ -84,7 +84,7 @@ export function secondPartials(tape: Tape): Float64Array {
   let s = 0;
   let q = 0;
   for (let i = 0; i < tape.size; i++) {
-    const rule = RULE_OF_CODE[op[i]!];
+    const rule = PRIMITIVE_OF_CODE[op[i]!]?.rule;
     if (rule === undefined) continue; // input or constant
     const n = rule.arity;
     const a = value[arg[s]!]!;
@@ -188,7 +188,7 @@ export function hvpByDualSweep(tape: Tape, out: number, v: ArrayLike<number>): F
     const n = ARITY[code]!;
     if (code === OP_INPUT) val[i] = new Dual(tag, value[i]!, [v[i]!]);
     else if (code === OP_CONST) val[i] = value[i]!;
-    else val[i] = applyOp(CODE_NAME[code] as OpName, argsOf(s, n));
+    else val[i] = applyCode(code, argsOf(s, n));
     s += n;
   }
 
@@ -201,7 +201,7 @@ export function hvpByDualSweep(tape: Tape, out: number, v: ArrayLike<number>): F
     const g = adj[i]!;
     if (g === 0) continue;
     const args = argsOf(s, n);
-    const rule = RULE_OF_CODE[op[i]!] as Rule;
+    const rule = PRIMITIVE_OF_CODE[op[i]!]!.rule;
     for (let j = 0; j < n; j++) {
       const p = (rule.d[j] as PartialFn)(val[i]!, args[0]!, args[1] ?? 0, args[2] ?? 0);
       if (p === 0) continue;

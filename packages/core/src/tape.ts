@@ -23,14 +23,13 @@ import { ScalarMethods } from './methods.js';
 import { describeValue } from './math.js';
 import {
   ARITY,
-  OP_CODE,
   OP_CONST,
   OP_INPUT,
-  RULES,
-  type BinaryOp,
+  type BinaryRule,
   type PartialFn,
-  type TernaryOp,
-  type UnaryOp,
+  type Primitive,
+  type TernaryRule,
+  type UnaryRule,
 } from './rules.js';
 import type { Scalar } from './scalar.js';
 
@@ -214,41 +213,38 @@ function tapeOf(op: string, ...xs: Scalar[]): Tape {
 const valueOf = (x: Scalar): number => (typeof x === 'number' ? x : (x as Tracer).value);
 
 /** Record a unary primitive applied to a tracer. */
-export function record1(op: UnaryOp, a: Scalar): Tracer {
+export function record1({ name: op, code, rule }: Primitive<UnaryRule>, a: Scalar): Tracer {
   const tape = tapeOf(op, a);
   const ia = operandIndex(tape, a, op);
-  const rule = RULES[op];
   const av = valueOf(a);
   const y = rule.value(av);
   const pa = rule.d[0](y, av, 0, 0) as number;
-  return new Tracer(tape, tape.push1(OP_CODE[op], y, ia, pa), y, tape.epoch);
+  return new Tracer(tape, tape.push1(code, y, ia, pa), y, tape.epoch);
 }
 
 /** Record a binary primitive; at least one argument is a tracer, a number becomes a constant node. */
-export function record2(op: BinaryOp, a: Scalar, b: Scalar): Tracer {
+export function record2({ name: op, code, rule }: Primitive<BinaryRule>, a: Scalar, b: Scalar): Tracer {
   const tape = tapeOf(op, a, b);
   const ia = operandIndex(tape, a, op);
   const ib = operandIndex(tape, b, op);
-  const rule = RULES[op];
   const av = valueOf(a);
   const bv = valueOf(b);
   const y = rule.value(av, bv);
   const pa = (rule.d[0] as PartialFn)(y, av, bv, 0) as number;
   const pb = (rule.d[1] as PartialFn)(y, av, bv, 0) as number;
-  return new Tracer(tape, tape.push2(OP_CODE[op], y, ia, pa, ib, pb), y, tape.epoch);
+  return new Tracer(tape, tape.push2(code, y, ia, pa, ib, pb), y, tape.epoch);
 }
 
 /** Record a ternary primitive (select). */
-export function record3(op: TernaryOp, a: Scalar, b: Scalar, c: Scalar): Tracer {
+export function record3({ name: op, code, rule }: Primitive<TernaryRule>, a: Scalar, b: Scalar, c: Scalar): Tracer {
   const tape = tapeOf(op, a, b, c);
   const idx = [operandIndex(tape, a, op), operandIndex(tape, b, op), operandIndex(tape, c, op)] as const;
-  const rule = RULES[op];
   const av = valueOf(a);
   const bv = valueOf(b);
   const cv = valueOf(c);
   const y = rule.value(av, bv, cv);
   const ps = [0, 1, 2].map((j) => (rule.d[j] as PartialFn)(y, av, bv, cv) as number) as [number, number, number];
-  return new Tracer(tape, tape.push3(OP_CODE[op], y, idx, ps), y, tape.epoch);
+  return new Tracer(tape, tape.push3(code, y, idx, ps), y, tape.epoch);
 }
 
 // ------------------------------------------------------------------ a pool of tapes
