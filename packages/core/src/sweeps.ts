@@ -199,7 +199,7 @@ export function hvpByDualSweep(tape: Tape, out: number, v: ArrayLike<number>): F
     const n = ARITY[op[i]!]!;
     s -= n;
     const g = adj[i]!;
-    if (g === 0) continue;
+    if (n === 0 || g === 0) continue; // inputs and constants have no arguments to pass to
     const args = argsOf(s, n);
     const rule = PRIMITIVE_OF_CODE[op[i]!]!.rule;
     for (let j = 0; j < n; j++) {
