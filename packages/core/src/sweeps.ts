@@ -21,8 +21,8 @@
  *   mirrors line for line; the two agree on every test function, which also checks the table's
  *   second partials against its first.
  *
- * Zero skipping. A term whose factor is an exact, unperturbed zero (a zero adjoint, a zero
- * partial) contributes exactly zero and is skipped. This changes results only where the other
+ * Zero skipping. A term with a factor that is an exact, unperturbed zero (a zero adjoint, a
+ * zero partial) contributes exactly zero and is skipped, in every sweep alike. This changes results only where the other
  * factor is NaN or ∞, i.e. in the branch not taken by `where`/select, whose NaN would otherwise
  * leak (0·NaN = NaN). It never drops a non-zero term: the second-order sweep skips a node only
  * when its adjoint *and* all its adjoint tangents are zero.
@@ -66,8 +66,10 @@ export function reverseSweep(tape: Tape, adj: Float64Array): void {
     const g = adj[i]!;
     if (g === 0) continue; // see "Zero skipping" above
     for (let j = s; j < s + n; j++) {
+      const p = partial[j]!;
+      if (p === 0) continue; // a NaN adjoint must not cross into a branch not taken
       const a = arg[j]!;
-      adj[a] = adj[a]! + g * partial[j]!;
+      adj[a] = adj[a]! + g * p;
     }
   }
 }
