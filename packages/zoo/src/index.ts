@@ -7,3 +7,6 @@ export * from './rosenbrock.js';
 export * from './gaussian.js';
 export * from './mlp.js';
 export * from './quadratic.js';
+export * from './gaussian-derivatives.js';
+export * from './rosenbrock-hvp.js';
+export * from './mlp-derivatives.js';
