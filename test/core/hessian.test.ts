@@ -69,7 +69,7 @@ describe('no "value is zero" shortcut drops a derivative', () => {
     const rng = new Random(11);
     const n = 5;
     const A = rng.normals(n * n);
-    const H = hessian((x: Scalar[]) => quadraticForm(A, x), new Array(n).fill(0));
+    const H = hessian((x: Scalar[]) => quadraticForm(A, x), new Array<number>(n).fill(0));
     const expected = Array.from({ length: n * n }, (_, k) => A[k]! + A[(k % n) * n + Math.floor(k / n)]!);
     expectClose(H.data, expected, 1e-15);
   });
@@ -157,6 +157,6 @@ describe('errors', () => {
     expect(() => hvp(nll, { mu: 1, sigma: 1 }, { mu: 1 })).toThrowError(/v has \{mu: a scalar\}; expected \{mu: a scalar, sigma: a scalar\}, the shape of x/);
   });
   it('non-scalar f in hessian', () => {
-    expect(() => hessian((x: Scalar[]) => [x[0]!], [1])).toThrowError(NonScalarOutputError);
+    expect(() => hessian(((x: Scalar[]) => [x[0]!]) as never, [1])).toThrowError(NonScalarOutputError);
   });
 });

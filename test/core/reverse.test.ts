@@ -72,8 +72,8 @@ describe('vjp and jacrev', () => {
 
 describe('errors', () => {
   it('non-scalar output from f in grad names the API and the shape', () => {
-    expect(() => grad((x: Scalar[]) => x, [1, 2])).toThrowError(NonScalarOutputError);
-    expect(() => grad((x: Scalar[]) => x, [1, 2])).toThrowError(/grad: f must return one scalar.*shape \[2\]/);
+    expect(() => grad(((x: Scalar[]) => x) as never, [1, 2])).toThrowError(NonScalarOutputError);
+    expect(() => grad(((x: Scalar[]) => x) as never, [1, 2])).toThrowError(/grad: f must return one scalar.*shape \[2\]/);
   });
   it('bad inputs name the offending entry', () => {
     expect(() => grad((x: Scalar[]) => x[0]!, [1, 'a' as unknown as number])).toThrowError(InputTypeError);
