@@ -1,10 +1,67 @@
-// Placeholder until the CLI lands: prints the exact Gaussian NLL Hessian at the seed point.
-import { add, div, hessian, log, mul, square, sub, valueAndGrad, type Scalar } from '@dualtape/core';
+/**
+ * The `dualtape` command. Subcommands: `hessian` (an expression's exact gradient and Hessian),
+ * `demo` (the main job: a heteroscedastic Gaussian regression on real data, its exact parameter
+ * and output Hessians) and `loss` (one sample's output curvature for a built-in loss).
+ *
+ * Exit codes: 0 success; 2 bad input (one message on stderr, no stack trace unless --debug);
+ * 1 an internal error.
+ */
+import { Command, CommanderError } from 'commander';
+import { DualtapeError } from '@dualtape/core';
+import { collect } from './args.js';
+import { EXIT_BAD_INPUT, ExpressionSyntaxError } from './errors.js';
+import { runHessian } from './hessian/command.js';
 
-type P = { mu: Scalar; sigma: Scalar };
-const x = 1.3;
-const nll = (p: P): Scalar => add(add(log(p.sigma), 0.5 * Math.log(2 * Math.PI)), div(square(sub(x, p.mu)), mul(2, square(p.sigma))));
-const at = { mu: 0.2, sigma: 0.8 };
-console.log('Gaussian NLL at x = 1.3, μ = 0.2, σ = 0.8');
-console.log(valueAndGrad(nll, at));
-console.log(hessian(nll, at).toArray());
+const VERSION = '0.1.0';
+
+function buildProgram(write: (text: string) => void): Command {
+  const program = new Command('dualtape')
+    .description('Exact derivatives in TypeScript: gradients and Hessians by forward-over-reverse automatic differentiation.')
+    .version(VERSION)
+    .option('--debug', 'show the stack trace of an error')
+    .showSuggestionAfterError(true)
+    .exitOverride();
+
+  program
+    .command('hessian')
+    .description('value, gradient and exact Hessian of an expression, with eigenvalues and definiteness')
+    .argument('<expr>', 'expression, e.g. "log(sigma) + (x-mu)^2/(2*sigma^2)" (start it with a space if it begins with "-")')
+    .option('--wrt <names>', 'variables to differentiate, comma-separated (default: all, in order of appearance)')
+    .option('--at <name=value,...>', 'the point and the constants, e.g. x=1.3,mu=0.2,sigma=0.8 (repeatable)', collect, [])
+    .option('--json', 'print exactly one JSON object {"value","wrt","gradient","hessian"}')
+    .option('--trace', 'print the recorded tape: primal, tangent, adjoint and adjoint tangent per node')
+    .option('--trace-format <format>', 'trace as table, dot (Graphviz) or json (implies --trace)')
+    .option('--trace-file <path>', 'write the trace to a file instead of stdout (implies --trace)')
+    .option('--debug', 'show the stack trace of an error')
+    .action((expr: string, opts) => write(runHessian(expr, opts)));
+
+  return program;
+}
+
+/** Run the CLI on `argv` (without node and script); returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  const program = buildProgram((text) => process.stdout.write(text));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has printed its message already (help and --version exit with code 0).
+      return err.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+    }
+    if (err instanceof ExpressionSyntaxError) {
+      process.stderr.write(`dualtape: ${err.display()}\n`);
+    } else if (err instanceof DualtapeError) {
+      process.stderr.write(`dualtape: ${err.message}\n`);
+    } else {
+      process.stderr.write(`dualtape: internal error: ${(err as Error)?.message ?? String(err)}${debug ? '' : ' (run with --debug for the stack trace)'}\n`);
+      if (debug) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+      return 1;
+    }
+    if (debug) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
+    return EXIT_BAD_INPUT;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
