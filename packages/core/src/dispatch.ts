@@ -10,18 +10,24 @@ import { dualApply, Dual } from './dual.js';
 import { ShapeError } from './errors.js';
 import { PRIMITIVE_OF_CODE, type BinaryRule, type Primitive, type TernaryRule, type UnaryRule } from './rules.js';
 import type { Scalar } from './scalar.js';
-import { record1, record2, record3 } from './tape.js';
+import { Tracer, record1, record2, record3 } from './tape.js';
+
+/** A tracer or a number: the arguments that can go straight onto a tape. */
+const onTape = (x: Scalar): boolean => typeof x === 'number' || x instanceof Tracer;
 
 export function apply1(p: Primitive<UnaryRule>, a: Scalar): Scalar {
   if (typeof a === 'number') return p.rule.value(a);
-  if (a instanceof Dual) return dualApply(p, [a]);
-  return record1(p, a);
+  if (a instanceof Tracer) return record1(p, a);
+  return a instanceof Dual ? dualApply(p, [a]) : record1(p, a); // record1 rejects non-scalars
 }
 
 export function apply2(p: Primitive<BinaryRule>, a: Scalar, b: Scalar): Scalar {
   if (typeof a === 'number' && typeof b === 'number') return p.rule.value(a, b);
+  // Tracers are tested first (the hot path while recording); `instanceof Tracer` succeeds in
+  // one prototype step, whereas a failed `instanceof Dual` walks the whole chain.
+  if (onTape(a) && onTape(b)) return record2(p, a, b);
   if (a instanceof Dual || b instanceof Dual) return dualApply(p, [a, b]);
-  return record2(p, a, b);
+  return record2(p, a, b); // rejects non-scalars with a typed error
 }
 
 export function apply3(p: Primitive<TernaryRule>, a: Scalar, b: Scalar, c: Scalar): Scalar {

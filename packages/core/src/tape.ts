@@ -204,9 +204,12 @@ function staleTracer(op: string, x: Tracer): TracerError {
   );
 }
 
-function tapeOf(op: string, ...xs: Scalar[]): Tape {
-  for (const x of xs) if (x instanceof Tracer) return x.tape;
-  const bad = xs.find((x) => typeof x !== 'number');
+/** The tape of the first tracer among the arguments (no rest parameters: this is the hot path). */
+function tapeOf(op: string, a: Scalar, b: Scalar = 0, c: Scalar = 0): Tape {
+  if (a instanceof Tracer) return a.tape;
+  if (b instanceof Tracer) return b.tape;
+  if (c instanceof Tracer) return c.tape;
+  const bad = [a, b, c].find((x) => typeof x !== 'number');
   throw new InputTypeError('argument', describeValue(bad), 'a number or a scalar of dualtape', op);
 }
 
