@@ -1,0 +1,24 @@
+/** The README's API examples and the TSDoc @example lines, run as written. */
+import { describe, expect, it } from 'vitest';
+import { add, derivative, div, grad, hessian, hvp, log, mul, square, sub, valueAndGrad, type Scalar } from '@dualtape/core';
+import { expectClose } from './helpers.js';
+
+describe('README API example', () => {
+  const nll = (p: { mu: Scalar; sigma: Scalar }) =>
+    add(add(log(p.sigma), 0.5 * Math.log(2 * Math.PI)), div(square(sub(1.3, p.mu)), mul(2, square(p.sigma))));
+  it('runs on plain numbers and gives the documented results', () => {
+    expectClose(nll({ mu: 0.2, sigma: 0.8 }) as number, Math.log(0.8) + 0.5 * Math.log(2 * Math.PI) + 1.21 / 1.28);
+    const g = grad(nll, { mu: 0.2, sigma: 0.8 });
+    expectClose([g.mu, g.sigma], [-1.71875, -1.11328125]);
+    const H = hessian(nll, { mu: 0.2, sigma: 0.8 });
+    expectClose(H.toArray().flat(), [1.5625, 4.296875, 4.296875, 7.2998046875]);
+    expectClose(H.block('mu', 'sigma').data, [4.296875]);
+    const hv = hvp(nll, { mu: 0.2, sigma: 0.8 }, { mu: 1, sigma: 0 });
+    expectClose([hv.mu, hv.sigma], [1.5625, 4.296875]);
+  });
+  it('TSDoc examples', () => {
+    expect(valueAndGrad((x: Scalar[]) => mul(x[0]!, x[1]!), [3, 4])).toEqual({ value: 12, grad: [4, 3] });
+    expect(derivative((x) => mul(x, x), 3)).toBe(6);
+    expect(hessian((p: Scalar[]) => add(mul(p[0]!, p[0]!), mul(p[0]!, p[1]!)), [1, 2]).toArray()).toEqual([[2, 1], [1, 0]]);
+  });
+});
