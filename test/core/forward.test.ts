@@ -6,6 +6,7 @@ import {
   TracerError,
   add,
   chooseChunk,
+  CHUNK_THRESHOLD,
   derivative,
   exp,
   jacfwd,
@@ -65,11 +66,11 @@ describe('jvp', () => {
 
 describe('jacfwd: chunk sizes 1, middle, threshold and threshold + 1 agree with jacrev', () => {
   const f = (x: Scalar[]) => x.map((xi, i) => mul(log(add(2, mul(xi, xi))), x[(i + 1) % x.length]!));
-  for (const n of [1, 7, 16, 17]) {
+  for (const n of [1, 7, CHUNK_THRESHOLD, CHUNK_THRESHOLD + 1]) {
     it(`n = ${n}`, () => {
       const x = Array.from({ length: n }, (_, i) => Math.sin(i + 1));
       const ref = jacrev(f, x);
-      for (const chunk of [1, Math.max(1, Math.floor(n / 2)), 16, 17]) {
+      for (const chunk of [1, Math.max(1, Math.floor(n / 2)), CHUNK_THRESHOLD, CHUNK_THRESHOLD + 1]) {
         const J = jacfwd(f, x, { chunk });
         expect(J.rows).toBe(n);
         expectClose(J.data, ref.data, 1e-15, `chunk ${chunk}`);
@@ -77,7 +78,8 @@ describe('jacfwd: chunk sizes 1, middle, threshold and threshold + 1 agree with 
     });
   }
   it('the default chunk follows the stated rule', () => {
-    expect([1, 7, 16, 17, 32, 33, 100].map((n) => chooseChunk(n))).toEqual([1, 7, 16, 9, 16, 11, 15]);
+    expect(CHUNK_THRESHOLD).toBe(32);
+    expect([1, 7, 32, 33, 64, 65, 100].map((n) => chooseChunk(n))).toEqual([1, 7, 32, 17, 32, 22, 25]);
   });
 });
 

@@ -22,6 +22,7 @@ import {
   sub,
   where,
   powi,
+  CHUNK_THRESHOLD,
   type Scalar,
 } from '@dualtape/core';
 import { gaussianNLL, gaussianNLLHessian, mlpGaussianLoss, mlpProblem, quadraticForm, rosenbrock, rosenbrockHessian } from '@dualtape/zoo';
@@ -120,14 +121,14 @@ describe('structure and shapes', () => {
   });
 });
 
-describe('chunks: 1, middle, threshold and threshold + 1 give identical Hessians', () => {
+describe('chunks: 1, middle, threshold (32) and threshold + 1 give identical Hessians', () => {
   const { theta, data } = mlpProblem(8, 5);
-  const small = Array.from(theta.subarray(0, 40));
+  const small = Array.from(theta.subarray(0, 40)); // 40 > CHUNK_THRESHOLD + 1
   // The first 40 MLP parameters, the rest held fixed: a dense, non-trivial Hessian.
   const f = (p: Scalar[]) => mlpGaussianLoss([...p, ...Array.from(theta.subarray(40))], data);
   it('n = 40', () => {
     const ref = hessian(f, small, { chunk: 1 });
-    for (const chunk of [20, 16, 17, 40]) expect(Array.from(hessian(f, small, { chunk }).data)).toEqual(Array.from(ref.data));
+    for (const chunk of [20, CHUNK_THRESHOLD, CHUNK_THRESHOLD + 1, 40]) expect(Array.from(hessian(f, small, { chunk }).data)).toEqual(Array.from(ref.data));
   });
   it('the columns are the hvp of unit vectors, and the readable dual-number sweep agrees', () => {
     const H = hessian(f, small);

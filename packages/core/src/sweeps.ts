@@ -100,20 +100,69 @@ export function secondPartials(tape: Tape): Float64Array {
 }
 
 /**
- * Forward tangent sweep for K directions at once: v̇ᵢ = Σⱼ ∂vᵢ/∂vⱼ · v̇ⱼ.
- * `tdot` is node-major (row i holds node i's K tangents). On entry the rows of the input nodes
- * hold the seeds and all other rows are zero; on return every row is filled.
+ * Work buffers of the K-direction sweeps, node-major (row i holds node i's K entries), kept
+ * across batches of directions.
+ *
+ * Rows that were never written are all zero, and a flag per row records whether it was
+ * written ("live"). The sweeps skip rows that are not live. This is exact (the skipped terms
+ * are products with an all-zero row) and it is what makes a dense Hessian of a sparse problem
+ * cheap: seeded with unit vectors, only the nodes that depend on the seeded inputs ever carry
+ * a tangent, so a batch costs O(N) flag tests plus O(K) per live node.
  */
-export function tangentSweep(tape: Tape, tdot: Float64Array, K: number): void {
+export class SweepBuffers {
+  /** Tangents v̇, K per node. */
+  readonly tdot: Float64Array;
+  /** Tangents of the adjoints (v̄)˙, K per node. */
+  readonly adjdot: Float64Array;
+  /** 1 where a row of `tdot` has been written. */
+  readonly tLive: Uint8Array;
+  /** 1 where a row of `adjdot` has been written. */
+  readonly aLive: Uint8Array;
+  constructor(
+    /** Number of tape nodes. */
+    readonly N: number,
+    /** Directions per sweep. */
+    readonly K: number,
+  ) {
+    this.tdot = new Float64Array(N * K);
+    this.adjdot = new Float64Array(N * K);
+    this.tLive = new Uint8Array(N);
+    this.aLive = new Uint8Array(N);
+  }
+  /** Set entry k of the seed of input node i. */
+  seed(i: number, k: number, value: number): void {
+    this.tdot[i * this.K + k] = value;
+    this.tLive[i] = 1;
+  }
+  /** Zero the live rows and their flags: O(N) plus O(K) per live row. */
+  clear(): void {
+    const { K, tdot, adjdot, tLive, aLive } = this;
+    for (let i = 0; i < this.N; i++) {
+      if (tLive[i]) tdot.fill(0, i * K, (i + 1) * K);
+      if (aLive[i]) adjdot.fill(0, i * K, (i + 1) * K);
+    }
+    tLive.fill(0);
+    aLive.fill(0);
+  }
+}
+
+/**
+ * Forward tangent sweep for K directions at once: v̇ᵢ = Σⱼ ∂vᵢ/∂vⱼ · v̇ⱼ.
+ * On entry the seeded input rows are set (`SweepBuffers.seed`); on return every node's row.
+ */
+export function tangentSweep(tape: Tape, buf: SweepBuffers): void {
   const { op, arg, partial } = tape;
+  const { tdot, tLive, K } = buf;
   let s = 0;
   for (let i = 0; i < tape.size; i++) {
     const n = ARITY[op[i]!]!;
     const row = i * K;
     for (let j = s; j < s + n; j++) {
       const p = partial[j]!;
-      if (p === 0) continue; // see "Zero skipping"
-      const from = arg[j]! * K;
+      const a = arg[j]!;
+      if (p === 0 || !tLive[a]) continue; // see "Zero skipping" and SweepBuffers
+      tLive[i] = 1;
+      const from = a * K;
       for (let k = 0; k < K; k++) tdot[row + k] = tdot[row + k]! + p * tdot[from + k]!;
     }
     s += n;
@@ -122,19 +171,13 @@ export function tangentSweep(tape: Tape, tdot: Float64Array, K: number): void {
 
 /**
  * The forward-over-reverse sweep for K directions at once (mirrors {@link hvpByDualSweep}).
- * Inputs: `adj` from {@link reverseSweep}, `second` from {@link secondPartials}, `tdot` from
- * {@link tangentSweep}. `adjdot` (node-major, K per node) must be zero on entry; on return row i
- * holds the tangents of v̄ᵢ, so the input rows are the columns of H·V.
+ * Inputs: `adj` from {@link reverseSweep}, `second` from {@link secondPartials}, the tangents
+ * in `buf` from {@link tangentSweep}. On return row i of `buf.adjdot` holds the tangents of
+ * v̄ᵢ, so the input rows are the columns of H·V.
  */
-export function hvpSweep(
-  tape: Tape,
-  adj: Float64Array,
-  second: Float64Array,
-  tdot: Float64Array,
-  adjdot: Float64Array,
-  K: number,
-): void {
+export function hvpSweep(tape: Tape, adj: Float64Array, second: Float64Array, buf: SweepBuffers): void {
   const { op, arg, partial } = tape;
+  const { tdot, adjdot, tLive, aLive, K } = buf;
   let s = tape.argSize;
   let q = second.length;
   for (let i = tape.size - 1; i >= 0; i--) {
@@ -143,25 +186,28 @@ export function hvpSweep(
     s -= n;
     q -= triangle(n);
     const g = adj[i]!;
+    const live = aLive[i] === 1;
+    if (g === 0 && !live) continue; // every term has a zero factor: see "Zero skipping"
     const row = i * K;
-    if (g === 0) {
-      let live = false;
-      for (let k = 0; k < K && !live; k++) live = adjdot[row + k] !== 0;
-      if (!live) continue; // both factors of every term are zero: see "Zero skipping"
-    }
     const packed = PACKED[n]!;
     for (let j = 0; j < n; j++) {
-      const to = arg[s + j]! * K;
+      const a = arg[s + j]!;
+      const to = a * K;
       // first-order term: (v̄ᵢ)˙ · ∂vᵢ/∂vⱼ
       const p = partial[s + j]!;
-      if (p !== 0) for (let k = 0; k < K; k++) adjdot[to + k] = adjdot[to + k]! + p * adjdot[row + k]!;
+      if (p !== 0 && live) {
+        aLive[a] = 1;
+        for (let k = 0; k < K; k++) adjdot[to + k] = adjdot[to + k]! + p * adjdot[row + k]!;
+      }
       // second-order term: v̄ᵢ · Σₘ ∂²vᵢ/∂vⱼ∂vₘ · v̇ₘ
       if (g === 0) continue;
       for (let m = 0; m < n; m++) {
         const h = second[q + packed[j * n + m]!]!;
-        if (h === 0) continue;
+        const b = arg[s + m]!;
+        if (h === 0 || !tLive[b]) continue;
+        aLive[a] = 1;
         const gh = g * h;
-        const from = arg[s + m]! * K;
+        const from = b * K;
         for (let k = 0; k < K; k++) adjdot[to + k] = adjdot[to + k]! + gh * tdot[from + k]!;
       }
     }

@@ -11,7 +11,7 @@
 import { InputTypeError, MemoryBudgetError } from '../errors.js';
 import { Matrix } from '../matrix.js';
 import type { Scalar } from '../scalar.js';
-import { hvpSweep, reverseSweep, secondPartials, tangentSweep } from '../sweeps.js';
+import { SweepBuffers, hvpSweep, reverseSweep, secondPartials, tangentSweep } from '../sweeps.js';
 import { withTape, type Tape } from '../tape.js';
 import { unflatten, type Input } from '../tree.js';
 import { chooseChunk } from './forward.js';
@@ -49,16 +49,15 @@ class SecondOrder {
   }
 
   /**
-   * H·V for K directions. `seed(i, k)` gives entry i of direction k. Returns `adjdot`,
-   * node-major: `adjdot[i * K + k]` = (H·V)[i, k] for the inputs i < n.
+   * H·V for the K directions that `seed` writes into `buf` (via `buf.seed(i, k, value)`).
+   * On return `buf.adjdot[i * K + k]` = (H·V)[i, k] for the inputs i < n.
    */
-  products(K: number, seed: (tdot: Float64Array) => void, tdot: Float64Array, adjdot: Float64Array): Float64Array {
-    tdot.fill(0);
-    adjdot.fill(0);
-    seed(tdot);
-    tangentSweep(this.tape, tdot, K);
-    hvpSweep(this.tape, this.adj, this.second, tdot, adjdot, K);
-    return adjdot;
+  products(buf: SweepBuffers, seed: (buf: SweepBuffers) => void): Float64Array {
+    buf.clear();
+    seed(buf);
+    tangentSweep(this.tape, buf);
+    hvpSweep(this.tape, this.adj, this.second, buf);
+    return buf.adjdot;
   }
 }
 
@@ -89,8 +88,7 @@ export function hvp<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, v: unkno
   return withSecondOrder(f, x, 'hvp', (so, n, rec) => {
     const result = new Float64Array(n);
     if (so) {
-      const N = so.tape.size;
-      const adjdot = so.products(1, (tdot) => tdot.set(dir), new Float64Array(N), new Float64Array(N));
+      const adjdot = so.products(new SweepBuffers(so.tape.size, 1), (buf) => dir.forEach((v, i) => buf.seed(i, 0, v)));
       result.set(adjdot.subarray(0, n));
     }
     return unflatten(rec.input.spec, result, true) as Like<X>;
@@ -152,13 +150,12 @@ function forEachColumnBatch(
   const N = so.tape.size;
   const K = options.chunk ?? Math.max(1, Math.min(chooseChunk(n), Math.floor(WORK_BYTES / (16 * N))));
   if (!Number.isInteger(K) || K < 1) throw new InputTypeError('options.chunk', String(options.chunk), 'a positive integer', 'hessian');
-  const tdot = new Float64Array(N * K);
-  const adjdot = new Float64Array(N * K);
+  const buf = new SweepBuffers(N, K);
   for (let c0 = 0; c0 < n; c0 += K) {
     const width = Math.min(K, n - c0);
-    so.products(K, (t) => {
-      for (let k = 0; k < width; k++) t[(c0 + k) * K + k] = 1;
-    }, tdot, adjdot);
+    const adjdot = so.products(buf, (b) => {
+      for (let k = 0; k < width; k++) b.seed(c0 + k, k, 1);
+    });
     take(c0, width, adjdot, K);
   }
 }
