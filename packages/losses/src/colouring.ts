@@ -19,6 +19,7 @@ import {
   NonScalarOutputError,
   Random,
   ShapeError,
+  SweepBuffers,
   hvpSweep,
   record,
   reverseSweep,
@@ -65,19 +66,18 @@ export function blockHessianByColouring<X extends Input>(f: (z: Traced<X>) => Sc
     const out = rec.outNodes[0]!;
     if (out < 0) return new BlockDiagonal(n, d, blocks); // f is constant: its Hessian is 0
 
-    const N = tape.size;
-    const adj = new Float64Array(N);
+    const adj = new Float64Array(tape.size);
     adj[out] = 1;
     reverseSweep(tape, adj);
     const second = secondPartials(tape);
     const K = verify ? d + 1 : d;
-    const tdot = new Float64Array(N * K);
-    for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) tdot[(i * d + k) * K + k] = 1;
+    const buf = new SweepBuffers(tape.size, K);
+    for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) buf.seed(i * d + k, k, 1);
     const v = verify ? new Random(12345).normals(nd) : new Float64Array(0);
-    for (let j = 0; j < v.length; j++) tdot[j * K + d] = v[j]!;
-    tangentSweep(tape, tdot, K);
-    const adjdot = new Float64Array(N * K);
-    hvpSweep(tape, adj, second, tdot, adjdot, K);
+    for (let j = 0; j < v.length; j++) buf.seed(j, d, v[j]!);
+    tangentSweep(tape, buf);
+    hvpSweep(tape, adj, second, buf);
+    const { adjdot } = buf;
 
     for (let i = 0; i < n; i++) {
       for (let r = 0; r < d; r++) for (let k = 0; k < d; k++) blocks[i * d * d + r * d + k] = adjdot[(i * d + r) * K + k]!;
