@@ -161,3 +161,16 @@ describe('errors', () => {
     expect(() => hessian(((x: Scalar[]) => [x[0]!]) as never, [1])).toThrowError(NonScalarOutputError);
   });
 });
+
+describe('the tape is recorded once', () => {
+  it('hessian calls f exactly once, however many directions it sweeps', () => {
+    let calls = 0;
+    const x = Array.from({ length: 70 }, (_, i) => Math.sin(i));
+    const H = hessian((v: Scalar[]) => {
+      calls++;
+      return rosenbrock(v);
+    }, x);
+    expect(calls).toBe(1);
+    expectClose(H.data, rosenbrockHessian(x), 1e-13);
+  });
+});
