@@ -16,19 +16,22 @@ export function fmt(x: number, digits = 10): string {
 
 /**
  * An aligned table. `rows[i][j]` is a cell; the first column holds `rowNames`, the header
- * `colNames` (both optional). Numbers are formatted with {@link fmt}; columns are right-aligned.
+ * `colNames` (both optional). Numbers are formatted with {@link fmt} and right-aligned; columns
+ * of text (and the row names) are left-aligned.
  */
 export function table(rows: readonly (readonly (number | string)[])[], colNames?: readonly string[], rowNames?: readonly string[]): string {
+  const lead = rowNames ? 1 : 0;
   const cells: string[][] = rows.map((r, i) => [...(rowNames ? [rowNames[i] ?? ''] : []), ...r.map((c) => (typeof c === 'number' ? fmt(c) : c))]);
-  if (colNames) cells.unshift([...(rowNames ? [''] : []), ...colNames]);
   const ncol = Math.max(0, ...cells.map((r) => r.length));
+  const numeric = Array.from({ length: ncol }, (_, j) => j >= lead && rows.some((r) => typeof r[j - lead] === 'number'));
+  if (colNames) cells.unshift([...(rowNames ? [''] : []), ...colNames]);
   const width = Array.from({ length: ncol }, (_, j) => Math.max(...cells.map((r) => [...(r[j] ?? '')].length)));
   return cells
     .map((r) =>
       r
         .map((c, j) => {
           const pad = ' '.repeat(width[j]! - [...c].length);
-          return rowNames && j === 0 ? c + pad : pad + c; // names left-aligned, numbers right-aligned
+          return numeric[j] ? pad + c : c + pad;
         })
         .join('  ')
         .trimEnd(),

@@ -20,6 +20,7 @@ function buildProgram(write: (text: string) => void): Command {
     .version(VERSION)
     .option('--debug', 'show the stack trace of an error')
     .showSuggestionAfterError(true)
+    .configureOutput({ outputError: (str, write) => write(`dualtape: ${str.replace(/^error: /, '')}`) })
     .exitOverride();
 
   program

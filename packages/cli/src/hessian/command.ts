@@ -33,7 +33,9 @@ export function runHessian(expr: string, opts: HessianOptions): string {
   const report = analyse(problem);
 
   const out: string[] = [];
-  out.push(opts.json ? toJSON({ value: report.value, wrt: report.wrt, gradient: report.gradient, hessian: report.hessian }) : renderReport(problem, report));
+  // A dot or json trace on stdout is printed alone, so that it can be piped to Graphviz or a viewer.
+  const traceAlone = wantTrace && format !== 'table' && opts.traceFile === undefined;
+  if (!traceAlone) out.push(opts.json ? toJSON({ value: report.value, wrt: report.wrt, gradient: report.gradient, hessian: report.hessian }) : renderReport(problem, report));
   if (wantTrace) {
     if (problem.wrt.length === 0) throw new CliInputError('--trace needs at least one --wrt variable to seed the tangents');
     const t = traceProblem(problem);
@@ -45,7 +47,7 @@ export function runHessian(expr: string, opts: HessianOptions): string {
         throw new CliInputError(`--trace-file ${opts.traceFile} cannot be written: ${(err as Error).message}`);
       }
       if (!opts.json) out.push(`trace (${format}) written to ${opts.traceFile}`);
-    } else out.push('', text);
+    } else out.push(...(out.length > 0 ? [''] : []), text);
   }
   return out.join('\n') + '\n';
 }

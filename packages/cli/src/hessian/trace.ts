@@ -10,6 +10,7 @@
  */
 import {
   PRIM,
+  SweepBuffers,
   codeName,
   hvpSweep,
   record,
@@ -62,15 +63,15 @@ export function traceProblem(p: Problem): Trace {
     const out = rec.outNodes[0] ?? -1;
     const N = tape.size;
     const adj = new Float64Array(N);
-    const tdot = new Float64Array(N);
-    const adjdot = new Float64Array(N);
+    const buf = new SweepBuffers(N, 1);
     if (out >= 0) {
       adj[out] = 1;
       reverseSweep(tape, adj);
-      if (n > 0) tdot[0] = 1; // input node k is the k-th --wrt variable: seed e_0
-      tangentSweep(tape, tdot, 1);
-      hvpSweep(tape, adj, secondPartials(tape), tdot, adjdot, 1);
+      if (n > 0) buf.seed(0, 0, 1); // input node k is the k-th --wrt variable: seed e_0
+      tangentSweep(tape, buf);
+      hvpSweep(tape, adj, secondPartials(tape), buf);
     }
+    const { tdot, adjdot } = buf;
     const nodes: TraceNode[] = [];
     let s = 0;
     for (let i = 0; i < N; i++) {
@@ -126,9 +127,17 @@ export function traceDot(t: Trace): string {
   const lines = ['digraph tape {', '  rankdir=BT;', '  node [shape=box, fontname="monospace"];'];
   for (const nd of t.nodes) {
     const title = nd.name !== undefined ? `input ${nd.name}` : nd.op === 'const' ? `const ${fmt(nd.primal)}` : nd.op;
-    const label = `%${nd.index} ${title}\\nprimal ${fmt(nd.primal)}\\ntangent ${fmt(nd.tangent)}\\nadjoint ${fmt(nd.adjoint)}\\nadjoint tangent ${fmt(nd.adjointTangent)}`;
+    const label = [
+      `%${nd.index} ${title}`,
+      `primal ${fmt(nd.primal)}`,
+      `tangent ${fmt(nd.tangent)}`,
+      `adjoint ${fmt(nd.adjoint)}`,
+      `adjoint tangent ${fmt(nd.adjointTangent)}`,
+    ]
+      .map(esc)
+      .join('\\n');
     const style = nd.index === t.output ? ', style=bold' : nd.name !== undefined ? ', style=rounded' : '';
-    lines.push(`  n${nd.index} [label="${esc(label)}"${style}];`);
+    lines.push(`  n${nd.index} [label="${label}"${style}];`);
     nd.args.forEach((a, j) => lines.push(`  n${a} -> n${nd.index} [label="${fmt(nd.partials[j]!)}"];`));
   }
   lines.push('}');
