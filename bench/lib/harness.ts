@@ -1,0 +1,167 @@
+/**
+ * The harness: a suite is a list of tables; a table is one workload at one size; a case is one
+ * (task, implementation) pair in it. Every case is first run once and checked against its
+ * reference (the check doubles as warm-up), then all cases of a suite are timed together in one
+ * benny suite, so that every ratio in a table compares times taken in the same run.
+ *
+ * Ratios: `× closed form` = ms of the case / ms of the closed form of the same task in the same
+ * table; `× plain f` = ms of the case / ms of the hand-written plain-number f in the same table.
+ */
+import { add, configure, cycle, save, suite as bennySuite } from 'benny';
+import { maxRelativeError, toNumeric, type Numeric } from './check.js';
+import { SAMPLING, type Mode } from './modes.js';
+
+export type Task = 'f' | 'gradient' | 'hvp' | 'hessian' | 'output Hessian';
+
+/** Implementation labels shared by all suites (the report keys on CLOSED and PLAIN). */
+export const CLOSED = 'closed form';
+export const PLAIN = 'plain f';
+
+export interface Case {
+  readonly task: Task;
+  /** 'dualtape', 'dualtape, chunk 1', CLOSED, PLAIN, 'tfjs (cpu, f32)', … */
+  readonly impl: string;
+  /** The timed call. It returns its result, read back into JS numbers (peers included). */
+  readonly run?: () => unknown;
+  /** The exact reference to check against; omitted for rows with nothing to check (plain f is checked against the closed-form value). */
+  readonly reference?: Numeric;
+  /** Why this implementation cannot compute this workload (the row says so instead of a blank). */
+  readonly unavailable?: string;
+  /** Anything the reader must know about the row (e.g. float32, extrapolated). */
+  readonly note?: string;
+}
+
+export interface Table {
+  /** Short unique id, e.g. 'W2 n=1000'. */
+  readonly id: string;
+  readonly title: string;
+  readonly cases: readonly Case[];
+  readonly notes?: readonly string[];
+}
+
+export interface Row {
+  readonly task: Task;
+  readonly impl: string;
+  readonly status: 'ok' | 'unavailable' | 'failed';
+  readonly reason?: string;
+  readonly note?: string;
+  /** Calls per second (benny). */
+  readonly ops?: number;
+  readonly ms?: number;
+  /** ± relative margin of error, % (benny). */
+  readonly margin?: number;
+  readonly samples?: number;
+  readonly ratioClosed?: number;
+  readonly ratioPlain?: number;
+  /** Normwise relative error against the reference (check.ts). */
+  readonly maxError?: number;
+}
+
+export interface MeasuredTable {
+  readonly id: string;
+  readonly title: string;
+  readonly notes: readonly string[];
+  readonly rows: Row[];
+}
+
+/** A single call longer than this (seconds) is reported as one timed call instead of sampled. */
+const SINGLE_CALL_LIMIT: Record<Mode, number> = { full: 4, quick: 1, smoke: Infinity };
+/** Calls longer than this (seconds) use the `slow` sampling of modes.ts. */
+const SLOW_CALL = 0.03;
+
+const label = (t: Table, c: Case): string => `${t.id} · ${c.task} · ${c.impl}`;
+
+interface Pending {
+  row: Row;
+  key: string;
+  run: () => unknown;
+  singleCallMs?: number;
+}
+
+/**
+ * Check every case, then (unless `mode` is 'smoke') time them with benny, saving benny's JSON to
+ * `<folder>/<file>.json` (our own fields are merged in later by results.ts).
+ */
+export async function measure(file: string, tables: readonly Table[], mode: Mode, folder?: string): Promise<MeasuredTable[]> {
+  const pending: Pending[] = [];
+  const out: MeasuredTable[] = tables.map((t) => ({ id: t.id, title: t.title, notes: t.notes ?? [], rows: [] }));
+  tables.forEach((t, ti) => {
+    for (const c of t.cases) {
+      const base = { task: c.task, impl: c.impl, ...(c.note ? { note: c.note } : {}) };
+      if (c.unavailable !== undefined || c.run === undefined) {
+        out[ti]!.rows.push({ ...base, status: 'unavailable', reason: c.unavailable ?? 'not implemented' });
+        continue;
+      }
+      let result: unknown;
+      const t0 = performance.now();
+      try {
+        result = c.run();
+      } catch (e) {
+        out[ti]!.rows.push({ ...base, status: 'failed', reason: e instanceof Error ? e.message.split('\n')[0]! : String(e) });
+        continue;
+      }
+      const seconds = (performance.now() - t0) / 1e3;
+      const maxError = c.reference === undefined ? undefined : maxRelativeError(toNumeric(result), c.reference);
+      const row: Row = { ...base, status: 'ok', ...(maxError === undefined ? {} : { maxError }) };
+      out[ti]!.rows.push(row);
+      if (mode === 'smoke') continue;
+      const p: Pending = { row, key: label(t, c), run: c.run };
+      // Sampling a call this long would blow the time budget: the checked call is its one timing
+      // (one-off costs such as a peer's jit compile are then included; the row says so).
+      if (seconds > SINGLE_CALL_LIMIT[mode]) p.singleCallMs = seconds * 1e3;
+      (p as { slow?: boolean }).slow = seconds > SLOW_CALL;
+      pending.push(p);
+    }
+  });
+  if (mode !== 'smoke') await time(file, pending, mode, folder);
+  for (const t of out) addRatios(t);
+  return out;
+}
+
+async function time(file: string, pending: Pending[], mode: Exclude<Mode, 'smoke'>, folder?: string): Promise<void> {
+  const sampled = pending.filter((p) => p.singleCallMs === undefined);
+  const byKey = new Map(pending.map((p) => [p.key, p]));
+  let done = 0;
+  const summary = await bennySuite(
+    file,
+    configure({ cases: SAMPLING[mode].fast }),
+    ...sampled.map((p) => add(p.key, p.run, (p as { slow?: boolean }).slow ? SAMPLING[mode].slow : SAMPLING[mode].fast)),
+    cycle((r) => {
+      done++;
+      process.stdout.write(`  [${done}/${sampled.length}] ${r.name}: ${fmtMs(1e3 / r.ops)} ms ±${r.margin}% (${r.samples} samples)\n`);
+      return undefined;
+    }),
+    ...(folder ? [save({ file, folder, format: 'json', details: true })] : []),
+  );
+  for (const r of summary.results) {
+    const p = byKey.get(r.name)!;
+    Object.assign(p.row, { ops: r.ops, ms: 1e3 / r.ops, margin: r.margin, samples: r.samples });
+  }
+  for (const p of pending) {
+    if (p.singleCallMs === undefined) continue;
+    Object.assign(p.row, { ops: 1e3 / p.singleCallMs, ms: p.singleCallMs, samples: 1, note: [p.row.note, 'one call, not sampled'].filter(Boolean).join('; ') });
+    process.stdout.write(`  [single call] ${p.key}: ${fmtMs(p.singleCallMs)} ms\n`);
+  }
+}
+
+function addRatios(t: MeasuredTable): void {
+  const plain = t.rows.find((r) => r.task === 'f' && r.impl === PLAIN)?.ms;
+  for (const r of t.rows) {
+    if (r.ms === undefined) continue;
+    const closed = t.rows.find((c) => c.task === r.task && (c.impl === CLOSED || (r.task === 'f' && c.impl === PLAIN)))?.ms;
+    Object.assign(r, {
+      ...(closed ? { ratioClosed: r.ms / closed } : {}),
+      ...(plain ? { ratioPlain: r.ms / plain } : {}),
+    });
+  }
+}
+
+/** Milliseconds with 3 significant digits. */
+export function fmtMs(ms: number): string {
+  return ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toPrecision(3) : ms.toPrecision(2);
+}
+
+/** Find a row's time, for suites that compute their own ratios. */
+export function msOf(tables: readonly MeasuredTable[], id: string, task: Task, impl: string): number | undefined {
+  return tables.find((t) => t.id === id)?.rows.find((r) => r.task === task && r.impl === impl)?.ms;
+}

@@ -1,0 +1,112 @@
+/**
+ * dualtape's rows of a workload table: plain f and the closed forms as baselines, dualtape's
+ * gradient and HVP, and each Hessian strategy of issue 5:
+ *   - forward-over-reverse dense, default chunk (core's chooseChunk rule) and chunk 1;
+ *   - HVP columns one at a time through the public `hvp` (f is re-recorded per column: what a
+ *     user gets by looping over hvp, and what recording the tape once saves);
+ *   - central finite differences of dualtape's gradient (2n gradients; shows the
+ *     accuracy/time trade: error ≈ 1e-7 instead of 1e-16);
+ *   - the sparse path, once @dualtape/core has one.
+ */
+import * as core from '@dualtape/core';
+import { chooseChunk, grad, hessian, hvp, type Input, type Scalar } from '@dualtape/core';
+import { CLOSED, PLAIN, type Case, type Task } from '../lib/harness.js';
+import { referenceOf } from '../peers/peer.js';
+import type { Problem } from './problem.js';
+
+export const DT = 'dualtape';
+
+/** Which rows to build. */
+export interface DualtapeRows {
+  readonly tasks: readonly Task[];
+  /** Hessian strategies beyond the default dense one. */
+  readonly strategies?: readonly ('chunk1' | 'hvpColumns' | 'fd' | 'sparse')[];
+}
+
+/** Hessian columns by n calls of the public hvp (the tape is re-recorded every call). */
+export function hessianByHvpColumns(f: (x: Scalar[]) => Scalar, x: Float64Array): Float64Array {
+  const n = x.length;
+  const H = new Float64Array(n * n);
+  const e = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    e[j] = 1;
+    const col = hvp(f, x, e);
+    e[j] = 0;
+    for (let i = 0; i < n; i++) H[i * n + j] = col[i]!;
+  }
+  return H;
+}
+
+/**
+ * Hessian by central differences of the exact gradient: column j = (∇f(x + hⱼeⱼ) − ∇f(x − hⱼeⱼ)) / 2hⱼ
+ * with hⱼ = ε^{1/3}·max(1, |xⱼ|), the step that balances truncation O(h²) against rounding
+ * O(ε/h) (Nocedal & Wright, *Numerical Optimization*, 2nd ed., §8.1). Not symmetrised.
+ */
+export function hessianByFiniteDifferences(f: (x: Scalar[]) => Scalar, x: Float64Array): Float64Array {
+  const n = x.length;
+  const H = new Float64Array(n * n);
+  const xp = Float64Array.from(x);
+  const cbrtEps = Math.cbrt(Number.EPSILON);
+  for (let j = 0; j < n; j++) {
+    const h = cbrtEps * Math.max(1, Math.abs(x[j]!));
+    xp[j] = x[j]! + h;
+    const gp = grad(f, xp);
+    xp[j] = x[j]! - h;
+    const gm = grad(f, xp);
+    xp[j] = x[j]!;
+    for (let i = 0; i < n; i++) H[i * n + j] = (gp[i]! - gm[i]!) / (2 * h);
+  }
+  return H;
+}
+
+type SparseFn = (f: unknown, x: unknown) => { toDense?: () => { data: Float64Array } } | { data: Float64Array };
+
+/** The sparse-Hessian row: timed if core exports `sparseHessian`, otherwise says it is not there yet. */
+function sparseCase(p: Problem, reference: Float64Array): Case {
+  const sparse = (core as unknown as { sparseHessian?: SparseFn }).sparseHessian;
+  if (typeof sparse !== 'function') {
+    return { task: 'hessian', impl: `${DT} sparse (colouring)`, unavailable: 'not in @dualtape/core yet (sparse-Hessian issue)' };
+  }
+  return {
+    task: 'hessian',
+    impl: `${DT} sparse (colouring)`,
+    run: () => {
+      const H = sparse(p.f, p.x);
+      return 'toDense' in H && H.toDense ? H.toDense().data : (H as { data: Float64Array }).data;
+    },
+    reference,
+  };
+}
+
+export function dualtapeCases<X extends Input>(p: Problem<X>, rows: DualtapeRows): Case[] {
+  const cases: Case[] = [];
+  const want = (t: Task): boolean => rows.tasks.includes(t);
+  const strategies = rows.strategies ?? [];
+  const value = p.plain();
+  cases.push({ task: 'f', impl: PLAIN, run: p.plain, reference: value, note: 'hand-written, numbers' });
+  cases.push({ task: 'f', impl: `${DT} ops on numbers`, run: () => p.f(p.x as never), reference: value, note: 'the generic f, run on plain numbers' });
+  if (want('gradient')) {
+    const ref = referenceOf(p, 'gradient');
+    cases.push({ task: 'gradient', impl: CLOSED, run: p.closed.gradient, reference: ref });
+    cases.push({ task: 'gradient', impl: DT, run: () => grad(p.f, p.x), reference: ref });
+  }
+  if (want('hvp')) {
+    const ref = referenceOf(p, 'hvp');
+    cases.push({ task: 'hvp', impl: CLOSED, run: p.closed.hvp, reference: ref });
+    cases.push({ task: 'hvp', impl: DT, run: () => hvp(p.f, p.x, p.vFlat), reference: ref });
+  }
+  if (want('hessian')) {
+    const ref = referenceOf(p, 'hessian');
+    cases.push({ task: 'hessian', impl: CLOSED, run: p.closed.hessian, reference: ref, note: p.kind === 'mlp' ? 'n hand-written R-op HVPs' : 'dense n×n from the closed-form blocks' });
+    cases.push({ task: 'hessian', impl: `${DT} dense, default chunk ${chooseChunk(p.n)}`, run: () => hessian(p.f, p.x), reference: ref });
+    if (strategies.includes('chunk1')) cases.push({ task: 'hessian', impl: `${DT} dense, chunk 1`, run: () => hessian(p.f, p.x, { chunk: 1 }), reference: ref });
+    if (strategies.includes('hvpColumns')) {
+      cases.push({ task: 'hessian', impl: `${DT} n × hvp`, run: () => hessianByHvpColumns(p.fFlat, p.xFlat), reference: ref, note: 'f re-recorded per column' });
+    }
+    if (strategies.includes('fd')) {
+      cases.push({ task: 'hessian', impl: `${DT} FD of gradient`, run: () => hessianByFiniteDifferences(p.fFlat, p.xFlat), reference: ref, note: '2n gradients, central differences' });
+    }
+    if (strategies.includes('sparse')) cases.push(sparseCase(p, ref));
+  }
+  return cases;
+}
