@@ -50,18 +50,28 @@ export function flatten<T>(x: unknown, name: string, isLeaf: (v: unknown) => v i
   const values: T[] = [];
   const leaves: Leaf[] = [];
 
-  const visitArray = (a: unknown, shape: number[], depth: number, at: string): void => {
+  // `at` is built lazily (only for an error message): building "x[123]" for every entry of a
+  // large input would cost more than the differentiation of a simple function.
+  const visitArray = (a: unknown, shape: number[], depth: number, at: () => string): void => {
     if (depth === shape.length) {
-      if (!isLeaf(a)) throw new InputTypeError(at, describeValue(a), 'a number', context);
+      if (!isLeaf(a)) throw new InputTypeError(at(), describeValue(a), 'a number', context);
       values.push(a);
       return;
     }
     const len = shape[depth]!;
     if (!(Array.isArray(a) || a instanceof Float64Array) || a.length !== len) {
       const got = Array.isArray(a) || a instanceof Float64Array ? `length ${a.length}` : describeValue(a);
-      throw new ShapeError(at, got, `length ${len} (a rectangular array of shape [${shape.join(', ')}])`, context);
+      throw new ShapeError(at(), got, `length ${len} (a rectangular array of shape [${shape.join(', ')}])`, context);
     }
-    for (let i = 0; i < len; i++) visitArray(a[i], shape, depth + 1, `${at}[${i}]`);
+    if (depth === shape.length - 1) {
+      for (let i = 0; i < len; i++) {
+        const v = a[i];
+        if (!isLeaf(v)) throw new InputTypeError(`${at()}[${i}]`, describeValue(v), 'a number', context);
+        values.push(v);
+      }
+      return;
+    }
+    for (let i = 0; i < len; i++) visitArray(a[i], shape, depth + 1, () => `${at()}[${i}]`);
   };
 
   const visit = (v: unknown, path: string, at: string): TreeSpec => {
@@ -77,7 +87,7 @@ export function flatten<T>(x: unknown, name: string, isLeaf: (v: unknown) => v i
         shape.push(a.length);
         if (a.length === 0) break;
       }
-      visitArray(v, shape, 0, at);
+      visitArray(v, shape, 0, () => at);
       leaves.push({ path, offset, size: values.length - offset, shape });
       return { kind: 'array', shape, typed: v instanceof Float64Array };
     }
