@@ -21,7 +21,8 @@
  * second partials [σ(z)σ(−z), −1, 0].
  * Targets outside [0, 1] are a DomainError naming the sample.
  */
-import { DomainError, applyPrimitive, definePrimitive, mul, neg, sigmoid, softplus, sub, type BinaryRule, type Scalar } from '@dualtape/core';
+import { DomainError, applyPrimitive, mul, neg, sigmoid, softplus, sub, type BinaryRule, type Scalar } from '@dualtape/core';
+import { defineFused } from './fused.js';
 import { Loss, type Reduction } from './loss.js';
 import { reductionOption } from './options.js';
 
@@ -34,7 +35,7 @@ const rule: BinaryRule = {
   d: [(_o, z, t) => sub(sigmoid(z), t), (_o, z) => neg(z)],
   dd: [(_o, z) => mul(sigmoid(z), sigmoid(neg(z))), () => -1, () => 0],
 };
-const BCE = definePrimitive('losses.binaryCrossEntropy', rule);
+const BCE = defineFused('binaryCrossEntropy', rule, (z, t) => value(z!, t!));
 
 /** σ(z)·σ(−z) on numbers: the Hessian and Fisher. */
 const curvature = (z: number): number => rule.dd[0](0, z, 0, 0) as number;

@@ -16,7 +16,6 @@
 import {
   DomainError,
   add,
-  definePrimitive,
   div,
   exp,
   log,
@@ -29,6 +28,7 @@ import {
   type Scalar,
   type TernaryRule,
 } from '@dualtape/core';
+import { defineFused } from './fused.js';
 
 /** Which pair (a, b) the network outputs per target dimension. */
 export type GaussianParameterisation = 'sigma' | 'logSigma' | 'variance' | 'natural';
@@ -66,13 +66,17 @@ function form(
   rest: Pick<GaussianForm, 'fisher' | 'factor' | 'domain'>,
   doc: string,
 ): GaussianForm {
-  const primitive = definePrimitive(`losses.gaussianNLL.${parameterisation}`, {
-    arity: 3,
-    doc,
-    value: (a, b, t) => value(a, b, t) as number,
-    d,
-    dd,
-  } satisfies TernaryRule);
+  const primitive = defineFused(
+    `gaussianNLL.${parameterisation}`,
+    {
+      arity: 3,
+      doc,
+      value: (a, b, t) => value(a, b, t) as number,
+      d,
+      dd,
+    } satisfies TernaryRule,
+    (a, b, t) => value(a!, b!, t!),
+  );
   return { parameterisation, names, value, d, dd, primitive, ...rest };
 }
 

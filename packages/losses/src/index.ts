@@ -13,6 +13,7 @@ export { squaredLoss, type SquaredLossOptions } from './squared.js';
 export { softmaxCrossEntropy, type SoftmaxCrossEntropyOptions } from './softmax-cross-entropy.js';
 export { binaryCrossEntropyWithLogits, type BinaryCrossEntropyOptions } from './binary-cross-entropy.js';
 export { poissonNLL, type PoissonNLLOptions } from './poisson-nll.js';
-export { logaddexp } from './logaddexp.js';
+export { logaddexpDiff } from './logaddexp.js';
 export { lgamma } from './lgamma.js';
 export { blockHessianByColouring, type BlockHessianOptions } from './colouring.js';
+export { FUSED_NODES, type FusedNode } from './fused.js';

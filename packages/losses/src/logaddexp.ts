@@ -1,30 +1,54 @@
 /**
- * log(eᵃ + eᵇ) as one fused primitive, stable for arguments of any size:
+ * One fused primitive for softmax cross-entropy: the log-add-exp of a running sum and a
+ * logit difference,
  *
- *   logaddexp(a, b) = max(a, b) + log1p(e^{−|a − b|})
- *   ∂/∂a = σ(a − b),  ∂/∂b = σ(b − a)
- *   ∂²/∂a² = ∂²/∂b² = σ(a − b)σ(b − a),  ∂²/∂a∂b = −σ(a − b)σ(b − a)
+ *   f(x, a, b) = log(eˣ + e^{a − b}) = M + log1p(e^{−|x − (a − b)|}),  M = max(x, a − b),
  *
- * (σ the logistic function; derivation: ∂/∂a log(eᵃ + eᵇ) = eᵃ/(eᵃ + eᵇ) = σ(a − b), then
- * σ′ = σ·σ(−·)). A chain of these gives log-sum-exp of any length, each link exact, which is
- * how softmax cross-entropy becomes fused nodes despite the core's limit of 3 arguments per
- * primitive. At a = b = ±∞ the value is ±∞ (not ∞ − ∞ = NaN).
+ * finite for arguments of any size, with relative precision kept when one term is tiny (the
+ * log1p). With u = a − b, q = σ(u − x) (σ the logistic function) and w = q·(1 − q) computed
+ * as σ(u − x)·σ(x − u):
+ *
+ *   ∂x = σ(x − u) = 1 − q,   ∂a = q,   ∂b = −q
+ *   ∂²: xx = w, xa = −w, xb = w, aa = w, ab = −w, bb = w
+ *
+ * (derivation: ∂/∂u log(eˣ + eᵘ) = eᵘ/(eˣ + eᵘ) = σ(u − x), then σ′ = σ·σ(−·) and the chain
+ * rule through u = a − b). Chained over k ≠ j from x = 0, it gives
+ * log Σₖ e^{zₖ − zⱼ} = logsumexp(z) − zⱼ without forming 1 − p anywhere, which is how softmax
+ * cross-entropy becomes fused nodes despite the core's limit of 3 arguments per primitive.
+ * At x = u = ±∞ the value is ±∞ (not ∞ − ∞ = NaN).
  */
-import { applyPrimitive, definePrimitive, mul, neg, sigmoid, sub, type BinaryRule, type Scalar } from '@dualtape/core';
+import { add, applyPrimitive, exp, log, mul, neg, sigmoid, sub, type Scalar, type TernaryRule } from '@dualtape/core';
+import { defineFused } from './fused.js';
 
-const curvature = (a: Scalar, b: Scalar): Scalar => mul(sigmoid(sub(a, b)), sigmoid(sub(b, a)));
+/** u − x = (a − b) − x, the argument of q. */
+const gap = (x: Scalar, a: Scalar, b: Scalar): Scalar => sub(sub(a, b), x);
+const q = (x: Scalar, a: Scalar, b: Scalar): Scalar => sigmoid(gap(x, a, b));
+const w = (x: Scalar, a: Scalar, b: Scalar): Scalar => mul(sigmoid(gap(x, a, b)), sigmoid(neg(gap(x, a, b))));
 
-const LOGADDEXP = definePrimitive('losses.logaddexp', {
-  arity: 2,
-  doc: 'log(eᵃ + eᵇ), stable',
-  value: (a, b) => {
-    const m = Math.max(a, b);
+const LOGADDEXP_DIFF = defineFused(
+  'logaddexpDiff',
+  {
+  arity: 3,
+  doc: 'log(eˣ + e^{a−b}), stable',
+  value: (x, a, b) => {
+    const u = a - b;
+    const m = Math.max(x, u);
     if (m === Infinity || m === -Infinity) return m;
-    return m + Math.log1p(Math.exp(-Math.abs(a - b)));
+    return m + Math.log1p(Math.exp(-Math.abs(x - u)));
   },
-  d: [(_o, a, b) => sigmoid(sub(a, b)), (_o, a, b) => sigmoid(sub(b, a))],
-  dd: [(_o, a, b) => curvature(a, b), (_o, a, b) => neg(curvature(a, b)), (_o, a, b) => curvature(a, b)],
-} satisfies BinaryRule);
+  d: [(_o, x, a, b) => sigmoid(neg(gap(x, a, b))), (_o, x, a, b) => q(x, a, b), (_o, x, a, b) => neg(q(x, a, b))],
+  dd: [
+    (_o, x, a, b) => w(x, a, b),
+    (_o, x, a, b) => neg(w(x, a, b)),
+    (_o, x, a, b) => w(x, a, b),
+    (_o, x, a, b) => w(x, a, b),
+    (_o, x, a, b) => neg(w(x, a, b)),
+    (_o, x, a, b) => w(x, a, b),
+  ],
+} satisfies TernaryRule,
+  // the naive formula: overflows for large arguments, fine for the moderate points of the tests
+  (x, a, b) => log(add(exp(x!), exp(sub(a!, b!)))),
+);
 
-/** log(eᵃ + eᵇ) on numbers, duals or tracers, as one fused node (see the file comment). */
-export const logaddexp = (a: Scalar, b: Scalar): Scalar => applyPrimitive(LOGADDEXP, [a, b]);
+/** log(eˣ + e^{a − b}) on numbers, duals or tracers, as one fused node (see the file comment). */
+export const logaddexpDiff = (x: Scalar, a: Scalar, b: Scalar): Scalar => applyPrimitive(LOGADDEXP_DIFF, [x, a, b]);

@@ -17,7 +17,8 @@
  * Fused node: `losses.poissonNLL` with arguments (η, y), partials [eᶯ − y, −η], second partials
  * [eᶯ, −1, 0]. Negative targets are a DomainError naming the sample.
  */
-import { DomainError, add, applyPrimitive, definePrimitive, exp, mul, neg, sub, type BinaryRule, type Scalar } from '@dualtape/core';
+import { DomainError, add, applyPrimitive, exp, mul, neg, sub, type BinaryRule, type Scalar } from '@dualtape/core';
+import { defineFused } from './fused.js';
 import { lgamma } from './lgamma.js';
 import { Loss, type Reduction } from './loss.js';
 import { flagOption, reductionOption } from './options.js';
@@ -31,7 +32,7 @@ const rule: BinaryRule = {
   d: [(_o, eta, y) => sub(exp(eta), y), (_o, eta) => neg(eta)],
   dd: [(_o, eta) => exp(eta), () => -1, () => 0],
 };
-const POISSON = definePrimitive('losses.poissonNLL', rule);
+const POISSON = defineFused('poissonNLL', rule, (eta, y) => value(eta!, y!));
 
 export interface PoissonNLLOptions {
   /** Include log y! (default false: it changes no derivative). */

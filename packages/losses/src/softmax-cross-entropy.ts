@@ -2,32 +2,37 @@
  * Softmax cross-entropy on logits with integer class labels: for logits z ∈ ℝᴷ (d = K outputs
  * per sample) and a label c ∈ {0, …, K − 1},
  *
- *   ℓ(z; c) = −log softmax(z)_c = logsumexp(z) − z_c,
+ *   ℓ(z; c) = −log softmax(z)_c = logsumexp(z) − z_c
+ *           = (zⱼ − z_c) + log1p(Σ_{k≠j} e^{zₖ − zⱼ}),   j = argmaxₖ zₖ,
  *
- * with logsumexp(z) = m + log Σₖ e^{zₖ − m}, m = maxₖ zₖ, so no exponential overflows (finite
- * and exact at logits ±1000). m is taken as a constant: the expression equals log Σₖ e^{zₖ} for
- * every m, so this changes no derivative.
+ * the last form being the one computed: every exponent is ≤ 0, so nothing overflows (finite and
+ * exact at logits ±1000), and for a confident correct prediction (c = j, loss ≈ 0) the log1p
+ * keeps full relative precision in the value *and* in the derivative ∂ℓ/∂z_c = −(1 − p_c),
+ * which is never formed as 1 minus something close to 1. The identity holds for every j, so
+ * choosing j by value changes no derivative.
  *
- *   gradient      p − e_c,  p = softmax(z)
- *   Hessian       diag(p) − p pᵀ (K×K) — independent of the label; singular (the all-ones vector
- *                 is in its null space: adding a constant to every logit changes nothing)
+ *   gradient      p − e_c,  p = softmax(z); the entry c computed as −Σ_{k≠c} pₖ
+ *   Hessian       diag(p) − p pᵀ (K×K) — independent of the label; the diagonal computed as
+ *                 pₖ·Σ_{i≠k} pᵢ (not pₖ − pₖ², which cancels when pₖ ≈ 1). Singular: the
+ *                 all-ones vector is in its null space (adding a constant to every logit
+ *                 changes nothing)
  *   Fisher        the same matrix (the expectation over c ∼ Categorical(p) of a label-independent
  *                 Hessian)
  *   S             diag(√p) − p √pᵀ (K×K, not symmetric): S Sᵀ = diag(p) − 2ppᵀ + p (Σₖ pₖ) pᵀ
  *                 = diag(p) − ppᵀ since Σₖ pₖ = 1. The same factor as BackPACK's `sqrt_hessian`
  *                 for cross-entropy (Dangel, Kunstner & Hennig, "BackPACK: Packing more into
- *                 backprop", ICLR 2020).
+ *                 backprop", ICLR 2020). Its diagonal is computed as √pₖ·Σ_{i≠k} pᵢ.
  *   isHessianPSD  true: vᵀ(diag(p) − ppᵀ)v = Σ pₖvₖ² − (Σ pₖvₖ)² is the variance of v under p, ≥ 0
  *                 (logsumexp is convex).
  *
  * Fused form: a K-argument node is beyond the core's limit of 3 arguments per primitive, so the
- * fused form is a chain of K − 1 fused `losses.logaddexp` nodes (logaddexp.ts) and one
- * subtraction per sample, instead of 3K + 3 composed nodes.
+ * fused form is a chain of K − 1 fused `losses.logaddexpDiff` nodes (logaddexp.ts) plus one
+ * subtraction when c ≠ j, instead of about 3K composed nodes.
  *
  * Labels that are not integers in [0, K) are a DomainError naming the sample.
  */
-import { DomainError, InputTypeError, add, exp, log, primal, sub, sum, type Scalar } from '@dualtape/core';
-import { logaddexp } from './logaddexp.js';
+import { DomainError, InputTypeError, add, exp, log1p, primal, sub, sum, type Scalar } from '@dualtape/core';
+import { logaddexpDiff } from './logaddexp.js';
 import { Loss, type Reduction } from './loss.js';
 import { countOption, reductionOption } from './options.js';
 
@@ -58,10 +63,22 @@ export function softmaxCrossEntropy(options: SoftmaxCrossEntropyOptions): Loss<R
     for (let k = 0; k < K; k++) p[k] = p[k]! / s;
     return p;
   };
+  /** Σ_{i≠k} pᵢ = 1 − pₖ, summed so that it keeps relative precision when pₖ ≈ 1. */
+  const others = (p: Float64Array, k: number): number => {
+    let s = 0;
+    for (let i = 0; i < K; i++) if (i !== k) s += p[i]!;
+    return s;
+  };
   const p = new Float64Array(K); // scratch, reused across samples
   const curvature = (z: ArrayLike<number>, zo: number, out: Float64Array, oo: number): void => {
     softmax(z, zo, p);
-    for (let r = 0; r < K; r++) for (let c = 0; c < K; c++) out[oo + r * K + c] = (r === c ? p[r]! : 0) - p[r]! * p[c]!;
+    for (let r = 0; r < K; r++) for (let c = 0; c < K; c++) out[oo + r * K + c] = r === c ? p[r]! * others(p, r) : -p[r]! * p[c]!;
+  };
+  /** Index of the largest logit (by value; the first at a tie). */
+  const argmax = (z: readonly Scalar[]): number => {
+    let j = 0;
+    for (let k = 1; k < K; k++) if (primal(z[k]!) > primal(z[j]!)) j = k;
+    return j;
   };
 
   return new Loss(
@@ -79,27 +96,30 @@ export function softmaxCrossEntropy(options: SoftmaxCrossEntropyOptions): Loss<R
         }
       },
       composed(z, y, yo) {
-        let m = -Infinity;
-        for (const zk of z) m = Math.max(m, primal(zk));
-        const lse = add(m, log(sum(z.map((zk) => exp(sub(zk, m))))));
-        return sub(lse, z[y[yo]!]!);
+        const c = y[yo]!;
+        const j = argmax(z);
+        const rest = log1p(sum(z.filter((_, k) => k !== j).map((zk) => exp(sub(zk, z[j]!)))));
+        return c === j ? rest : add(sub(z[j]!, z[c]!), rest);
       },
       fused(z, y, yo) {
-        let lse = z[0]!;
-        for (let k = 1; k < K; k++) lse = logaddexp(lse, z[k]!);
-        return sub(lse, z[y[yo]!]!);
+        const c = y[yo]!;
+        const j = argmax(z);
+        let rest: Scalar = 0;
+        for (let k = 0; k < K; k++) if (k !== j) rest = logaddexpDiff(rest, z[k]!, z[j]!);
+        return c === j ? rest : add(sub(z[j]!, z[c]!), rest);
       },
       constant: () => 0,
       gradient(z, zo, y, yo, out, oo) {
         softmax(z, zo, p);
-        for (let k = 0; k < K; k++) out[oo + k] = p[k]! - (k === y[yo] ? 1 : 0);
+        const c = y[yo]!;
+        for (let k = 0; k < K; k++) out[oo + k] = k === c ? -others(p, c) : p[k]!;
       },
       hessian: (z, zo, _y, _yo, out, oo) => curvature(z, zo, out, oo),
       fisher: curvature,
       fisherFactor(z, zo, out, oo) {
         softmax(z, zo, p);
         for (let r = 0; r < K; r++) {
-          for (let c = 0; c < K; c++) out[oo + r * K + c] = (r === c ? Math.sqrt(p[r]!) : 0) - p[r]! * Math.sqrt(p[c]!);
+          for (let c = 0; c < K; c++) out[oo + r * K + c] = r === c ? Math.sqrt(p[r]!) * others(p, r) : -p[r]! * Math.sqrt(p[c]!);
         }
       },
     },

@@ -12,7 +12,8 @@
  * Fused node: one `losses.squared` node per sample and dimension, arguments (ŷⱼ, yⱼ), value
  * ½(ŷⱼ − yⱼ)², partials ŷⱼ − yⱼ and yⱼ − ŷⱼ, second partials [1, −1, 1].
  */
-import { applyPrimitive, definePrimitive, mul, square, sub, sum, type BinaryRule, type Scalar } from '@dualtape/core';
+import { applyPrimitive, mul, square, sub, sum, type BinaryRule, type Scalar } from '@dualtape/core';
+import { defineFused } from './fused.js';
 import { Loss, type Reduction } from './loss.js';
 import { countOption, reductionOption } from './options.js';
 
@@ -26,7 +27,7 @@ const rule: BinaryRule = {
   d: [(_o, a, t) => sub(a, t), (_o, a, t) => sub(t, a)],
   dd: [() => 1, () => -1, () => 1],
 };
-const SQUARED = definePrimitive('losses.squared', rule);
+const SQUARED = defineFused('squared', rule, (a, t) => term(a!, t!));
 
 export interface SquaredLossOptions {
   /** m, the dimension of each target and output (default 1). */
