@@ -10,7 +10,9 @@ import { Command, CommanderError } from 'commander';
 import { DualtapeError } from '@dualtape/core';
 import { collect } from './args.js';
 import { EXIT_BAD_INPUT, ExpressionSyntaxError } from './errors.js';
+import { runDemo } from './demo/command.js';
 import { runHessian } from './hessian/command.js';
+import { runLoss } from './loss/command.js';
 
 const VERSION = '0.1.0';
 
@@ -35,6 +37,29 @@ function buildProgram(write: (text: string) => void): Command {
     .option('--trace-file <path>', 'write the trace to a file instead of stdout (implies --trace)')
     .option('--debug', 'show the stack trace of an error')
     .action((expr: string, opts) => write(runHessian(expr, opts)));
+
+  program
+    .command('demo')
+    .description('the main job: fit μ(x) = a + b·x, log σ(x) = c + d·x to real data by Newton with exact Hessians, and show the curvature')
+    .option('--data <file.csv>', 'your own CSV file (with a header row) instead of the bundled vega-datasets cars data')
+    .option('--x <column>', 'the input column (cars: Horsepower)')
+    .option('--y <column>', 'the target column (cars: Miles_per_Gallon)')
+    .option('--svg <out.svg>', "write heatmaps of the output Hessian's top-left 40×40 corner and of the parameter Hessian")
+    .option('--json', 'print all numbers as one JSON object')
+    .option('--debug', 'show the stack trace of an error')
+    .action((opts) => runDemo(opts, write));
+
+  program
+    .command('loss')
+    .description("one sample's output gradient, Hessian and Fisher for a built-in loss, with eigenvalues")
+    .argument('<kind>', 'gaussian or squared')
+    .option('--x <number>', 'the observed target')
+    .option('--mu <number>', 'the predicted mean')
+    .option('--sigma <number>', 'the predicted standard deviation σ > 0 (gaussian)')
+    .option('--param <name>', 'gaussian outputs: sigma (μ, σ; the default), logsigma (μ, log σ), variance (μ, σ²) or natural (η₁, η₂)')
+    .option('--json', 'print one JSON object')
+    .option('--debug', 'show the stack trace of an error')
+    .action((kind: string, opts) => write(runLoss(kind, opts)));
 
   return program;
 }
