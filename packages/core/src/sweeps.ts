@@ -138,8 +138,9 @@ export class SweepBuffers {
   clear(): void {
     const { K, tdot, adjdot, tLive, aLive } = this;
     for (let i = 0; i < this.N; i++) {
-      if (tLive[i]) tdot.fill(0, i * K, (i + 1) * K);
-      if (aLive[i]) adjdot.fill(0, i * K, (i + 1) * K);
+      // plain loops: a fill() call per row costs more than K stores
+      if (tLive[i]) for (let k = i * K; k < (i + 1) * K; k++) tdot[k] = 0;
+      if (aLive[i]) for (let k = i * K; k < (i + 1) * K; k++) adjdot[k] = 0;
     }
     tLive.fill(0);
     aLive.fill(0);
@@ -151,11 +152,12 @@ export class SweepBuffers {
  * On entry the seeded input rows are set (`SweepBuffers.seed`); on return every node's row.
  */
 export function tangentSweep(tape: Tape, buf: SweepBuffers): void {
-  const { op, arg, partial } = tape;
+  const { op, arg, partial, size } = tape;
   const { tdot, tLive, K } = buf;
+  const arity = ARITY;
   let s = 0;
-  for (let i = 0; i < tape.size; i++) {
-    const n = ARITY[op[i]!]!;
+  for (let i = 0; i < size; i++) {
+    const n = arity[op[i]!]!;
     const row = i * K;
     for (let j = s; j < s + n; j++) {
       const p = partial[j]!;
@@ -189,25 +191,31 @@ export function hvpSweep(tape: Tape, adj: Float64Array, second: Float64Array, bu
     const live = aLive[i] === 1;
     if (g === 0 && !live) continue; // every term has a zero factor: see "Zero skipping"
     const row = i * K;
-    const packed = PACKED[n]!;
-    for (let j = 0; j < n; j++) {
-      const a = arg[s + j]!;
-      const to = a * K;
-      // first-order term: (v̄ᵢ)˙ · ∂vᵢ/∂vⱼ
-      const p = partial[s + j]!;
-      if (p !== 0 && live) {
+    // first-order terms: (v̄ⱼ)˙ += (v̄ᵢ)˙ · ∂vᵢ/∂vⱼ
+    if (live) {
+      for (let j = 0; j < n; j++) {
+        const p = partial[s + j]!;
+        if (p === 0) continue;
+        const a = arg[s + j]!;
+        const to = a * K;
         aLive[a] = 1;
         for (let k = 0; k < K; k++) adjdot[to + k] = adjdot[to + k]! + p * adjdot[row + k]!;
       }
-      // second-order term: v̄ᵢ · Σₘ ∂²vᵢ/∂vⱼ∂vₘ · v̇ₘ
-      if (g === 0) continue;
-      for (let m = 0; m < n; m++) {
+    }
+    // second-order terms: (v̄ⱼ)˙ += v̄ᵢ · ∂²vᵢ/∂vⱼ∂vₘ · v̇ₘ, only for arguments m with a live tangent
+    if (g === 0) continue;
+    const packed = PACKED[n]!;
+    for (let m = 0; m < n; m++) {
+      const b = arg[s + m]!;
+      if (!tLive[b]) continue;
+      const from = b * K;
+      for (let j = 0; j < n; j++) {
         const h = second[q + packed[j * n + m]!]!;
-        const b = arg[s + m]!;
-        if (h === 0 || !tLive[b]) continue;
+        if (h === 0) continue;
+        const a = arg[s + j]!;
+        const to = a * K;
         aLive[a] = 1;
         const gh = g * h;
-        const from = b * K;
         for (let k = 0; k < K; k++) adjdot[to + k] = adjdot[to + k]! + gh * tdot[from + k]!;
       }
     }
