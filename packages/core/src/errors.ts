@@ -12,35 +12,40 @@ export class DualtapeError extends Error {
 }
 
 /**
- * An argument has the wrong shape or structure: a direction `v` whose shape differs from `x`,
- * a ragged nested array, a record with other keys than expected.
+ * An argument is not what the function expects. The message reads
+ * "`context`: `argument` has/is `got`; expected `expected`".
  */
-export class ShapeError extends DualtapeError {
-  override name = 'ShapeError';
+export class ArgumentError extends DualtapeError {
+  override name = 'ArgumentError';
   constructor(
-    /** The argument at fault, e.g. `"v"` or `"x.mu"`. */
+    /** The argument at fault, e.g. `"v"` or `"x.mu[2]"`. */
     readonly argument: string,
-    /** What it was, e.g. `"shape [3]"`. */
+    /** What it was, e.g. `"shape [3]"` or `"the string \"a\""`. */
     readonly got: string,
     /** What it should have been, e.g. `"shape [2], the shape of x"`. */
     readonly expected: string,
-    context = '',
+    /** The API call or loss that raised it. */
+    readonly context = '',
+    verb = 'is',
   ) {
-    super(`${context ? `${context}: ` : ''}${argument} has ${got}; expected ${expected}`);
+    super(`${context ? `${context}: ` : ''}${argument} ${verb} ${got}; expected ${expected}`);
+  }
+}
+
+/**
+ * An argument has the wrong shape or structure: a direction `v` whose shape differs from `x`,
+ * a ragged nested array, a record with other keys than expected.
+ */
+export class ShapeError extends ArgumentError {
+  override name = 'ShapeError';
+  constructor(argument: string, got: string, expected: string, context = '') {
+    super(argument, got, expected, context, 'has');
   }
 }
 
 /** An argument has a value of the wrong type (a string where a number was expected, …). */
-export class InputTypeError extends DualtapeError {
+export class InputTypeError extends ArgumentError {
   override name = 'InputTypeError';
-  constructor(
-    readonly argument: string,
-    readonly got: string,
-    readonly expected: string,
-    context = '',
-  ) {
-    super(`${context ? `${context}: ` : ''}${argument} is ${got}; expected ${expected}`);
-  }
 }
 
 /** `f` returned something other than one scalar where a scalar loss is required (`grad`, `hessian`, …). */
@@ -90,16 +95,8 @@ export class MemoryBudgetError extends DualtapeError {
  * A value lies outside the domain a function accepts *by contract* (e.g. σ ≤ 0 given to a loss
  * parameterised by σ). Pure maths (log of a negative) is not a DomainError: it is NaN.
  */
-export class DomainError extends DualtapeError {
+export class DomainError extends ArgumentError {
   override name = 'DomainError';
-  constructor(
-    readonly argument: string,
-    readonly got: string,
-    readonly expected: string,
-    context = '',
-  ) {
-    super(`${context ? `${context}: ` : ''}${argument} is ${got}; expected ${expected}`);
-  }
 }
 
 /** Human-readable byte count (powers of 1024), used in error messages and benchmark tables. */

@@ -129,23 +129,13 @@ export class Tape {
   }
 
   private growNodes(): void {
-    const n = this.op.length * 2;
-    const op = new Uint8Array(n);
-    op.set(this.op);
-    this.op = op;
-    const value = new Float64Array(n);
-    value.set(this.value);
-    this.value = value;
+    this.op = doubled(this.op);
+    this.value = doubled(this.value);
   }
 
   private growArgs(): void {
-    const n = this.arg.length * 2;
-    const arg = new Int32Array(n);
-    arg.set(this.arg);
-    this.arg = arg;
-    const partial = new Float64Array(n);
-    partial.set(this.partial);
-    this.partial = partial;
+    this.arg = doubled(this.arg);
+    this.partial = doubled(this.partial);
   }
 
   /** Sanity: each node's argument count per the opcode table adds up to `argSize`. */
@@ -154,6 +144,13 @@ export class Tape {
     for (let i = 0; i < this.size; i++) s += ARITY[this.op[i]!]!;
     return s;
   }
+}
+
+/** A copy of `a` in an array of twice its length. */
+function doubled<T extends Uint8Array | Int32Array | Float64Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /**
