@@ -29,6 +29,8 @@ export interface Case {
   readonly unavailable?: string;
   /** Anything the reader must know about the row (e.g. float32, extrapolated). */
   readonly note?: string;
+  /** The first call compiles (jit): never use it as a timing. */
+  readonly compiles?: boolean;
 }
 
 export interface Table {
@@ -45,8 +47,9 @@ export interface Row {
   readonly status: 'ok' | 'unavailable' | 'failed';
   readonly reason?: string;
   readonly note?: string;
-  /** Calls per second (benny). */
+  /** Calls per second (benny: 1 / mean sample). */
   readonly ops?: number;
+  /** Milliseconds per call: the median of benny's samples (used by every ratio). */
   readonly ms?: number;
   /** ± relative margin of error, % (benny). */
   readonly margin?: number;
@@ -75,7 +78,38 @@ interface Pending {
   row: Row;
   key: string;
   run: () => unknown;
+  /** Use the `slow` sampling of modes.ts. */
+  slow: boolean;
+  /** Too long to sample within the time budget: this one timed call is the measurement. */
   singleCallMs?: number;
+}
+
+/**
+ * Decide how to time a case from its checked first call (`first`, seconds), which may include
+ * one-off costs (a peer's jit compile, V8 warm-up). A case slower than SLOW_CALL is called once
+ * more, warm, to classify it; a call longer than the mode's single-call limit is not sampled and
+ * that warm call is its measurement — or, when even the first call exceeded the limit, the
+ * first call itself unless the case declares a compile step (`compiles`), which is then
+ * excluded by one more call.
+ */
+function plan(c: Case, key: string, row: Row, first: number, mode: Exclude<Mode, 'smoke'>): Pending {
+  const p: Pending = { row, key, run: c.run!, slow: false };
+  const limit = SINGLE_CALL_LIMIT[mode];
+  if (first <= SLOW_CALL) return p;
+  if (first > limit && !c.compiles) {
+    p.singleCallMs = first * 1e3;
+    Object.assign(row, { note: [row.note, 'one call, includes warm-up'].filter(Boolean).join('; ') });
+    return p;
+  }
+  const t0 = performance.now();
+  c.run!();
+  const warm = (performance.now() - t0) / 1e3;
+  p.slow = warm > SLOW_CALL;
+  if (warm > limit) {
+    p.singleCallMs = warm * 1e3;
+    Object.assign(row, { note: [row.note, 'one warm call, not sampled'].filter(Boolean).join('; ') });
+  }
+  return p;
 }
 
 /**
@@ -105,15 +139,10 @@ export async function measure(file: string, tables: readonly Table[], mode: Mode
       const row: Row = { ...base, status: 'ok', ...(maxError === undefined ? {} : { maxError }) };
       out[ti]!.rows.push(row);
       if (mode === 'smoke') continue;
-      const p: Pending = { row, key: label(t, c), run: c.run };
-      // Sampling a call this long would blow the time budget: the checked call is its one timing
-      // (one-off costs such as a peer's jit compile are then included; the row says so).
-      if (seconds > SINGLE_CALL_LIMIT[mode]) p.singleCallMs = seconds * 1e3;
-      (p as { slow?: boolean }).slow = seconds > SLOW_CALL;
-      pending.push(p);
+      pending.push(plan(c, label(t, c), row, seconds, mode));
     }
   });
-  if (mode !== 'smoke') await time(file, pending, mode, folder);
+  if (mode !== 'smoke' && pending.length) await time(file, pending, mode, folder);
   for (const t of out) addRatios(t);
   return out;
 }
@@ -125,21 +154,22 @@ async function time(file: string, pending: Pending[], mode: Exclude<Mode, 'smoke
   const summary = await bennySuite(
     file,
     configure({ cases: SAMPLING[mode].fast }),
-    ...sampled.map((p) => add(p.key, p.run, (p as { slow?: boolean }).slow ? SAMPLING[mode].slow : SAMPLING[mode].fast)),
+    ...sampled.map((p) => add(p.key, p.run, p.slow ? SAMPLING[mode].slow : SAMPLING[mode].fast)),
     cycle((r) => {
       done++;
-      process.stdout.write(`  [${done}/${sampled.length}] ${r.name}: ${fmtMs(1e3 / r.ops)} ms ±${r.margin}% (${r.samples} samples)\n`);
+      process.stdout.write(`  [${done}/${sampled.length}] ${r.name}: ${fmtMs(1e3 * r.details.median)} ms ±${r.margin}% (${r.samples} samples)\n`);
       return undefined;
     }),
     ...(folder ? [save({ file, folder, format: 'json', details: true })] : []),
   );
   for (const r of summary.results) {
     const p = byKey.get(r.name)!;
-    Object.assign(p.row, { ops: r.ops, ms: 1e3 / r.ops, margin: r.margin, samples: r.samples });
+    // ms per call is the median sample: on a shared machine a load spike moves the mean, rarely the median
+    Object.assign(p.row, { ops: r.ops, ms: 1e3 * r.details.median, margin: r.margin, samples: r.samples });
   }
   for (const p of pending) {
     if (p.singleCallMs === undefined) continue;
-    Object.assign(p.row, { ops: 1e3 / p.singleCallMs, ms: p.singleCallMs, samples: 1, note: [p.row.note, 'one call, not sampled'].filter(Boolean).join('; ') });
+    Object.assign(p.row, { ops: 1e3 / p.singleCallMs, ms: p.singleCallMs, samples: 1 });
     process.stdout.write(`  [single call] ${p.key}: ${fmtMs(p.singleCallMs)} ms\n`);
   }
 }

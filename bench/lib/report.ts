@@ -84,7 +84,7 @@ export function renderReport(all: readonly SuiteResult[]): string {
     `Runs: mode ${modes.join(', ')}; ${dates[0] ?? ''} … ${dates[dates.length - 1] ?? ''}. The machine is shared with other jobs, so absolute times are noisy; ` +
       'compare the **ratios**, which are measured within one run (every case of a suite is timed in the same benny suite).',
     '',
-    'Columns: `× closed form` = time ÷ the hand-written closed form of the same task in the same table; `× plain f` = time ÷ one evaluation of f on plain numbers (hand-written); `max error` = max |result − closed form| ÷ max |closed form| (normwise relative); `±%` = benny\'s relative margin of error.',
+    'Columns: `ops/s` = benny (1 ÷ mean sample); `ms/call` = median sample (a load spike on the shared machine moves the mean more than the median; every ratio uses medians); `× closed form` = time ÷ the hand-written closed form of the same task in the same table; `× plain f` = time ÷ one evaluation of f on plain numbers (hand-written); `max error` = max |result − closed form| ÷ max |closed form| (normwise relative); `±%` = benny\'s relative margin of error.',
     '',
   );
 
@@ -108,7 +108,7 @@ export function renderReport(all: readonly SuiteResult[]): string {
       for (const n of e.notes ?? []) out.push(`- ${n}`);
       if (e.notes?.length) out.push('');
     }
-    for (const t of s.tables) out.push(...renderTable(t));
+    if (!s.hideTables) for (const t of s.tables) out.push(...renderTable(t));
   }
   return out.join('\n') + '\n';
 }

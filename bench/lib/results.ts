@@ -22,6 +22,7 @@ export interface SuiteResult {
   readonly targets?: readonly Target[];
   readonly extra?: readonly ExtraTable[];
   readonly notes?: readonly string[];
+  readonly hideTables?: boolean;
 }
 
 /** Merge our fields into the benny JSON of the suite (or write them alone when benny timed nothing). */

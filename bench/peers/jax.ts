@@ -88,7 +88,7 @@ export const jaxPeer: Peer = {
     const out: Case[] = [];
     if (tasks.includes('gradient')) {
       const g = jit(grad(f));
-      out.push({ task: 'gradient', impl: label, run: () => g(x.ref).dataSync(), reference: referenceOf(p, 'gradient') });
+      out.push({ task: 'gradient', impl: label, compiles: true, run: () => g(x.ref).dataSync(), reference: referenceOf(p, 'gradient') });
     }
     if (tasks.includes('hvp')) {
       const hv = jit((x0: np.Array, v0: np.Array) => {
@@ -96,11 +96,11 @@ export const jaxPeer: Peer = {
         gx.dispose();
         return hvx;
       });
-      out.push({ task: 'hvp', impl: label, run: () => hv(x.ref, v.ref).dataSync(), reference: referenceOf(p, 'hvp') });
+      out.push({ task: 'hvp', impl: label, compiles: true, run: () => hv(x.ref, v.ref).dataSync(), reference: referenceOf(p, 'hvp') });
     }
     if (tasks.includes('hessian')) {
       const H = jit(hessian(f));
-      out.push({ task: 'hessian', impl: label, run: () => H(x.ref).dataSync(), reference: referenceOf(p, 'hessian') });
+      out.push({ task: 'hessian', impl: label, compiles: true, run: () => H(x.ref).dataSync(), reference: referenceOf(p, 'hessian') });
     }
     return out;
   },

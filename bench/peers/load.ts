@@ -25,9 +25,16 @@ export async function loadPeers(): Promise<PeerSlot[]> {
   return slots;
 }
 
-/** Every peer's rows for a problem; a peer that is not there gets one 'unavailable' row per task. */
-export function peerCases(slots: readonly PeerSlot[], p: Problem, tasks: readonly ('gradient' | 'hvp' | 'hessian')[]): Case[] {
-  return slots.flatMap((s) =>
-    s.peer ? s.peer.cases(p, tasks) : tasks.map((task): Case => ({ task: task as Task, impl: s.label, unavailable: s.reason ?? 'not loaded' })),
-  );
+type PeerTask = 'gradient' | 'hvp' | 'hessian';
+
+/**
+ * Every peer's rows for a problem. A peer that is not there gets one 'unavailable' row per
+ * task; a task in `skipped` gets a row giving the reason it was not run in this mode.
+ */
+export function peerCases(slots: readonly PeerSlot[], p: Problem, tasks: readonly PeerTask[], skipped: Partial<Record<PeerTask, string>> = {}): Case[] {
+  const run = tasks.filter((t) => skipped[t] === undefined);
+  return slots.flatMap((s) => [
+    ...(s.peer ? s.peer.cases(p, run) : run.map((task): Case => ({ task: task as Task, impl: s.label, unavailable: s.reason ?? 'not loaded' }))),
+    ...tasks.filter((t) => skipped[t] !== undefined).map((task): Case => ({ task, impl: s.label, unavailable: skipped[task]! })),
+  ]);
 }

@@ -31,6 +31,8 @@ export interface SuiteOutput {
   readonly targets?: readonly Target[];
   readonly extra?: readonly ExtraTable[];
   readonly notes?: readonly string[];
+  /** Keep the per-size tables in the JSON but do not render them (the extra tables summarise them). */
+  readonly hideTables?: boolean;
 }
 
 /** A peer that initialised, or the reason it did not (its rows then say so). */

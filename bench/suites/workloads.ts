@@ -21,7 +21,11 @@ interface WorkloadSpec {
   /** Hessian strategies beyond dense-default, per size and mode (the slow ones are limited by the time budget). */
   readonly strategies: (n: number, mode: Mode) => readonly Strategy[];
   readonly notes: readonly string[];
+  /** Peer tasks not run at this size in this mode, with the reason (time budget). */
+  readonly peerSkip?: (n: number, mode: Mode) => Partial<Record<'gradient' | 'hvp' | 'hessian', string>>;
 }
+
+const QUICK_SKIP = 'not run in --quick mode (seconds per call); see a full run';
 
 const ALL: readonly Strategy[] = ['chunk1', 'hvpColumns', 'fd', 'sparse'];
 const STRATEGY_NAMES: Record<Strategy, string> = { chunk1: 'dense chunk 1', hvpColumns: 'n × hvp', fd: 'FD of gradient', sparse: 'sparse' };
@@ -46,7 +50,7 @@ function workloadSuite(spec: WorkloadSpec): Suite {
         return {
           id: p.id,
           title: p.title,
-          cases: [...dualtapeCases(p, { tasks: tasks as readonly Task[], strategies }), ...peerCases(ctx.peers, p, tasks)],
+          cases: [...dualtapeCases(p, { tasks: tasks as readonly Task[], strategies }), ...peerCases(ctx.peers, p, tasks, spec.peerSkip?.(n, ctx.mode))],
           notes: [...spec.notes, ...budgetNote, ...PEER_NOTES],
         };
       });
@@ -58,7 +62,8 @@ function workloadSuite(spec: WorkloadSpec): Suite {
 export const w1Gaussian = workloadSuite({
   name: 'w1-gaussian',
   title: 'W1 — Gaussian NLL over n samples: gradient, one HVP, full 2n×2n Hessian',
-  sizes: { full: [10, 100, 1000], quick: [100, 1000], smoke: [4] },
+  sizes: { full: [10, 100, 1000], quick: [1000], smoke: [4] },
+  peerSkip: (n, mode) => (mode === 'quick' && n >= 1000 ? { hessian: QUICK_SKIP } : {}),
   make: gaussianProblem,
   tasks: ['gradient', 'hvp', 'hessian'],
   strategies: (n, mode) => (mode === 'smoke' || n <= 100 ? ALL : mode === 'full' ? ['chunk1', 'sparse'] : ['sparse']),
@@ -69,6 +74,7 @@ export const w2Rosenbrock = workloadSuite({
   name: 'w2-rosenbrock',
   title: 'W2 — extended Rosenbrock: gradient and full Hessian',
   sizes: { full: [10, 100, 1000], quick: [100, 1000], smoke: [6] },
+  peerSkip: (n, mode) => (mode === 'quick' && n >= 1000 ? { hessian: QUICK_SKIP } : {}),
   make: (n) => rosenbrockProblem(n),
   tasks: ['gradient', 'hessian'],
   strategies: (n, mode) => (mode === 'smoke' || n <= 100 ? ALL : mode === 'full' ? ['chunk1', 'sparse'] : ['sparse']),
@@ -89,6 +95,7 @@ export const w4Mlp = workloadSuite({
   name: 'w4-mlp',
   title: 'W4 — MLP 1-16-16-2 (tanh), outputs μ and log σ, Gaussian NLL over 400 samples: gradient, one HVP, full 338×338 Hessian',
   sizes: { full: [400], quick: [400], smoke: [8] },
+  peerSkip: (_n, mode) => (mode === 'quick' ? { hessian: QUICK_SKIP } : {}),
   make: (samples) => mlpWorkload(samples),
   tasks: ['gradient', 'hvp', 'hessian'],
   strategies: (_n, mode) => (mode === 'full' ? ['chunk1', 'sparse'] : mode === 'smoke' ? ALL : ['sparse']),
