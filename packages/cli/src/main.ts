@@ -36,6 +36,18 @@ function buildProgram(write: (text: string) => void): Command {
     .option('--trace-format <format>', 'trace as table, dot (Graphviz) or json (implies --trace)')
     .option('--trace-file <path>', 'write the trace to a file instead of stdout (implies --trace)')
     .option('--debug', 'show the stack trace of an error')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Grammar: numbers (1e-3), names, + - * /, ^ (right-associative, tighter than unary minus: -x^2 = -(x^2)),',
+        '( ), exp log log1p expm1 sqrt abs sin cos tan tanh sinh cosh sigmoid softplus square pow(a,b) atan2(y,x)',
+        'min(a,b) max(a,b), constants pi and e.',
+        '',
+        'Example:',
+        '  dualtape hessian "log(sigma) + 0.5*log(2*pi) + (x-mu)^2/(2*sigma^2)" --wrt mu,sigma --at x=1.3,mu=0.2,sigma=0.8',
+      ].join('\n'),
+    )
     .action((expr: string, opts) => write(runHessian(expr, opts)));
 
   program
