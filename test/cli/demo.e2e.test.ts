@@ -87,6 +87,21 @@ describe('dualtape demo on the vega-datasets cars data', () => {
     expect(oh.indefiniteBlocks).toBe(n); // det = −(r² + σ²)/σ⁶ < 0
     expect(oh.fisherPositiveDefiniteBlocks).toBe(n);
     expect(oh.samples).toHaveLength(3);
+    // all blocks are in the JSON: check every one against the hand formula
+    const { a: a0, b: b0, c: c0, d: d0 } = demo.fit.params;
+    expect(oh.blocks).toHaveLength(n);
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      const sigma = Math.exp(c0 + d0 * z[i]!);
+      const r = cars.y[i]! - a0 - b0 * z[i]!;
+      const want = [1 / sigma ** 2, (2 * r) / sigma ** 3, (2 * r) / sigma ** 3, (3 * r * r) / sigma ** 4 - 1 / sigma ** 2];
+      for (let k = 0; k < 4; k++) {
+        worst = Math.max(worst, Math.abs(oh.blocks[i][k] - want[k]!), Math.abs(oh.closedFormBlocks[i][k] - want[k]!));
+      }
+      expect(oh.fisherBlocks[i][1]).toBe(0);
+      expect(oh.fisherBlocks[i][3] / oh.fisherBlocks[i][0]).toBeCloseTo(2, 13);
+    }
+    expect(worst).toBeLessThan(1e-14 * oh.maxEntry); // each entry is a few rounded operations
     const { a, b, c, d } = demo.fit.params;
     for (const s of oh.samples) {
       const zi = z[s.sample]!;

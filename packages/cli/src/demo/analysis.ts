@@ -72,6 +72,14 @@ export interface DemoResult {
     readonly indefiniteBlocks: number;
     readonly fisherPositiveDefiniteBlocks: number;
     readonly samples: SampleBlocks[];
+    /** Every sample's outputs (μᵢ, σᵢ) at the optimum. */
+    readonly outputs: number[][];
+    /** Every sample's 2×2 block from the engine, row-major [h_μμ, h_μσ, h_σμ, h_σσ]. */
+    readonly blocks: number[][];
+    /** The same from the closed form of @dualtape/losses. */
+    readonly closedFormBlocks: number[][];
+    /** Every sample's Fisher block, row-major. */
+    readonly fisherBlocks: number[][];
   };
   readonly gaussNewton: {
     /** Jᵀ·F·J. */
@@ -212,6 +220,10 @@ export function analyse(data: Dataset, onStage: (stage: string) => void = () => 
       indefiniteBlocks: indefinite,
       fisherPositiveDefiniteBlocks: fisherPD,
       samples,
+      outputs,
+      blocks: Array.from({ length: n }, (_, i) => block(Hout, i).flat()),
+      closedFormBlocks: Array.from({ length: n }, (_, i) => Array.from(closed.block(i).data)),
+      fisherBlocks: Array.from({ length: n }, (_, i) => Array.from(F.block(i).data)),
     },
     gaussNewton: {
       matrix: rows(G),
