@@ -68,7 +68,7 @@ export interface MeasuredTable {
 }
 
 /** A single call longer than this (seconds) is reported as one timed call instead of sampled. */
-const SINGLE_CALL_LIMIT: Record<Mode, number> = { full: 4, quick: 1, smoke: Infinity };
+const SINGLE_CALL_LIMIT: Record<Mode, number> = { full: 2, quick: 1, smoke: Infinity };
 /** Calls longer than this (seconds) use the `slow` sampling of modes.ts. */
 const SLOW_CALL = 0.03;
 
