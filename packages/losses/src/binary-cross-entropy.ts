@@ -64,8 +64,8 @@ export function binaryCrossEntropyWithLogits(options: BinaryCrossEntropyOptions 
         const t = y[yo]!;
         if (!(t >= 0 && t <= 1)) throw new DomainError(`targets[${i}]`, String(t), `a probability in [0, 1] (sample ${i})`, api);
       },
-      composed: (z, y, yo) => value(z[0]!, y[yo]!),
-      fused: (z, y, yo) => applyPrimitive(BCE, [z[0]!, y[yo]!]),
+      composed: (z, zo, y, yo) => value(z[zo]!, y[yo]!),
+      fused: (z, zo, y, yo) => applyPrimitive(BCE, [z[zo]!, y[yo]!]),
       constant: () => 0,
       gradient(z, zo, y, yo, out, oo) {
         out[oo] = rule.d[0](0, z[zo]!, y[yo]!, 0) as number;

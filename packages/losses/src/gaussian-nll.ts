@@ -38,7 +38,7 @@
  * arguments (a, b, t), whose partials are the closed forms (ℓ₁ is smooth in t too, so the node
  * is exact when the target is itself a variable).
  */
-import { add, applyPrimitive, sum, type Scalar } from '@dualtape/core';
+import { add, applyPrimitive, primal, type Scalar } from '@dualtape/core';
 import { GAUSSIAN_FORMS, checkGaussianDomain, type GaussianForm, type GaussianParameterisation } from './gaussian-parameterisations.js';
 import { Loss, type Kernel, type Reduction } from './loss.js';
 import { choiceOption, countOption, flagOption, reductionOption } from './options.js';
@@ -89,19 +89,18 @@ function gaussianKernel(F: GaussianForm, m: number, full: boolean): Kernel {
     describeOutputs: m === 1 ? `2 outputs per sample (${na}, ${nb})` : `${d} outputs per sample (${na}₁…${na}${m}, then ${nb}₁…${nb}${m})`,
     isHessianPSD: F.parameterisation === 'natural',
     checkOutputs(z, zo, i, api) {
-      for (let j = 0; j < m; j++) checkGaussianDomain(F, z[zo + m + j]!, `outputs[${i}][${m + j}]`, i, api);
+      for (let j = 0; j < m; j++) checkGaussianDomain(F, primal(z[zo + m + j]!), `outputs[${i}][${m + j}]`, i, api);
     },
     checkTargets() {},
-    composed(z, y, yo) {
-      const terms: Scalar[] = [];
-      for (let j = 0; j < m; j++) terms.push(F.value(z[j]!, z[m + j]!, y[yo + j]!));
-      const s = sum(terms);
+    composed(z, zo, y, yo) {
+      let s = F.value(z[zo]!, z[zo + m]!, y[yo]!);
+      for (let j = 1; j < m; j++) s = add(s, F.value(z[zo + j]!, z[zo + m + j]!, y[yo + j]!));
       return constant === 0 ? s : add(s, constant);
     },
-    fused(z, y, yo) {
-      const terms: Scalar[] = [];
-      for (let j = 0; j < m; j++) terms.push(applyPrimitive(F.primitive, [z[j]!, z[m + j]!, y[yo + j]!]));
-      return sum(terms);
+    fused(z, zo, y, yo) {
+      let s = applyPrimitive(F.primitive, [z[zo]!, z[zo + m]!, y[yo]!]);
+      for (let j = 1; j < m; j++) s = add(s, applyPrimitive(F.primitive, [z[zo + j]!, z[zo + m + j]!, y[yo + j]!]));
+      return s;
     },
     constant: () => constant,
     // The rule's partials ignore their first argument (the node's output); 0 stands in for it.

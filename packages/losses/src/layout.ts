@@ -16,7 +16,8 @@ export type Batch<T> = readonly T[] | readonly (readonly T[])[] | (T extends num
 /** A flattened batch: n samples of `per` entries, flat sample-major. */
 export interface Flat<T> {
   readonly n: number;
-  readonly values: T[];
+  /** The entries, sample-major: the argument itself when it was flat (not copied), else a new array. */
+  readonly values: ArrayLike<T>;
   /** How the argument looked, for error messages: `"shape [3, 2]"` or `"length 6"`. */
   readonly shape: string;
 }
@@ -40,7 +41,7 @@ export function flattenBatch<T>(
   if (!(Array.isArray(x) || x instanceof Float64Array)) {
     throw new InputTypeError(name, describeValue(x), `an array of samples (nested [n][${per}] or flat of length ${per}·n)`, api);
   }
-  const values: T[] = [];
+  let values: T[] | typeof x = [];
   let shape: string;
   if (x.length > 0 && Array.isArray(x[0])) {
     shape = `shape [${x.length}, ${(x[0] as unknown[]).length}]`;
@@ -48,19 +49,27 @@ export function flattenBatch<T>(
       const row: unknown = x[i];
       if (!Array.isArray(row)) throw new InputTypeError(`${name}[${i}]`, describeValue(row), `an array of ${what}, like ${name}[0]`, api);
       if (row.length !== per) throw new ShapeError(`${name}[${i}]`, `length ${row.length}`, `length ${per}: ${what}`, api);
-      for (let k = 0; k < per; k++) values.push(leaf(row[k], `${name}[${i}][${k}]`));
+      for (let k = 0; k < per; k++) {
+        const v: unknown = row[k];
+        if (!isLeaf(v)) throw notLeaf(v, `${name}[${i}][${k}]`);
+        (values as T[]).push(v);
+      }
     }
   } else {
     shape = `length ${x.length}`;
     if (x.length % per !== 0) throw new ShapeError(name, shape, `a multiple of ${per} (a flat, sample-major array with ${what}), or nested [n][${per}]`, api);
-    for (let i = 0; i < x.length; i++) values.push(leaf(x[i], per === 1 ? `${name}[${i}]` : `${name}[${i}] (sample ${Math.floor(i / per)})`));
+    for (let i = 0; i < x.length; i++) {
+      const v: unknown = x[i];
+      if (!isLeaf(v)) throw notLeaf(v, per === 1 ? `${name}[${i}]` : `${name}[${i}] (sample ${Math.floor(i / per)})`);
+    }
+    values = x; // flat already: checked, not copied
   }
   if (values.length === 0) throw new ShapeError(name, `no samples (${shape})`, 'at least one sample', api);
-  return { n: values.length / per, values, shape };
+  return { n: values.length / per, values: values as ArrayLike<T>, shape };
 
-  function leaf(v: unknown, at: string): T {
-    if (!isLeaf(v)) throw new InputTypeError(at, describeValue(v), 'a number', api);
-    return v;
+  // The message is built only on failure: this check runs once per entry of large batches.
+  function notLeaf(v: unknown, at: string): InputTypeError {
+    return new InputTypeError(at, describeValue(v), 'a number', api);
   }
 }
 

@@ -17,10 +17,9 @@
 import {
   DomainError,
   ShapeError,
-  primal,
+  add,
   isScalar,
   mul,
-  sum,
   type Scalar,
 } from '@dualtape/core';
 import { BlockDiagonal } from './block-diagonal.js';
@@ -45,14 +44,14 @@ export interface Kernel {
   readonly describeOutputs: string;
   /** Whether every per-sample Hessian is positive semi-definite (the loss says why). */
   readonly isHessianPSD: boolean;
-  /** Throw a {@link DomainError} naming the sample if its outputs are outside the loss's domain. */
-  checkOutputs(z: ArrayLike<number>, zo: number, sample: number, api: string): void;
+  /** Throw a {@link DomainError} naming the sample if its outputs (their primal values) are outside the loss's domain. */
+  checkOutputs(z: ArrayLike<Scalar>, zo: number, sample: number, api: string): void;
   /** Throw a {@link DomainError} naming the sample if its targets are invalid (they are finite here). */
   checkTargets(y: ArrayLike<number>, yo: number, sample: number, api: string): void;
   /** ℓ(z; y), the generic form written once: runs on numbers, duals and tracers. */
-  composed(z: readonly Scalar[], y: ArrayLike<number>, yo: number): Scalar;
+  composed(z: ArrayLike<Scalar>, zo: number, y: ArrayLike<number>, yo: number): Scalar;
   /** ℓ(z; y) minus {@link Kernel.constant}, as fused tape nodes with closed-form partials. */
-  fused(z: readonly Scalar[], y: ArrayLike<number>, yo: number): Scalar;
+  fused(z: ArrayLike<Scalar>, zo: number, y: ArrayLike<number>, yo: number): Scalar;
   /** The part of ℓ that does not depend on z and is left out of {@link Kernel.fused}. */
   constant(y: ArrayLike<number>, yo: number): number;
   gradient(z: ArrayLike<number>, zo: number, y: ArrayLike<number>, yo: number, out: Float64Array, oo: number): void;
@@ -102,7 +101,7 @@ export class Loss<O extends object = object> {
   value(outputs: Batch<number>, targets: Batch<number>): number {
     const { z, y, n, d, t } = this.numbers(outputs, targets, 'value');
     let s = 0;
-    for (let i = 0; i < n; i++) s += this.kernel.composed(Array.from(z.subarray(i * d, (i + 1) * d)), y, i * t) as number;
+    for (let i = 0; i < n; i++) s += this.kernel.composed(z, i * d, y, i * t) as number;
     return s * this.scale(n);
   }
 
@@ -148,9 +147,12 @@ export class Loss<O extends object = object> {
    */
   composed(outputs: Batch<Scalar>, targets: Batch<number>): Scalar {
     const { z, y, n, d, t } = this.scalars(outputs, targets, 'composed');
-    const terms: Scalar[] = [];
-    for (let i = 0; i < n; i++) terms.push(this.kernel.composed(z.slice(i * d, (i + 1) * d), y, i * t));
-    return this.reduce(sum(terms), n);
+    let total: Scalar = 0;
+    for (let i = 0; i < n; i++) {
+      const term = this.kernel.composed(z, i * d, y, i * t);
+      total = i === 0 ? term : add(total, term);
+    }
+    return this.reduce(total, n);
   }
 
   /**
@@ -160,14 +162,14 @@ export class Loss<O extends object = object> {
    */
   fused(outputs: Batch<Scalar>, targets: Batch<number>): Scalar {
     const { z, y, n, d, t } = this.scalars(outputs, targets, 'fused');
-    const terms: Scalar[] = [];
+    let total: Scalar = 0;
     let constant = 0;
     for (let i = 0; i < n; i++) {
-      terms.push(this.kernel.fused(z.slice(i * d, (i + 1) * d), y, i * t));
+      const term = this.kernel.fused(z, i * d, y, i * t);
+      total = i === 0 ? term : add(total, term);
       constant += this.kernel.constant(y, i * t);
     }
-    if (constant !== 0) terms.push(constant);
-    return this.reduce(sum(terms), n);
+    return this.reduce(constant === 0 ? total : add(total, constant), n);
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -179,30 +181,29 @@ export class Loss<O extends object = object> {
     return this.reduction === 'mean' ? mul(total, 1 / n) : total;
   }
 
-  private numbers(outputs: unknown, targets: unknown, api: string): { z: Float64Array; y: Float64Array; n: number; d: number; t: number } {
+  private numbers(outputs: unknown, targets: unknown, api: string): { z: ArrayLike<number>; y: Float64Array; n: number; d: number; t: number } {
     const o = flattenBatch(outputs, this.kernel.outputsPerSample, 'outputs', this.kernel.describeOutputs, isNumber, `${this.name}.${api}`);
-    const z = Float64Array.from(o.values);
-    return { z, ...this.check(z, o.n, o.shape, targets, api) };
+    return { z: o.values, ...this.check(o.values, o.n, o.shape, targets, api) };
   }
 
-  private scalars(outputs: unknown, targets: unknown, api: string): { z: Scalar[]; y: Float64Array; n: number; d: number; t: number } {
+  private scalars(outputs: unknown, targets: unknown, api: string): { z: ArrayLike<Scalar>; y: Float64Array; n: number; d: number; t: number } {
     const o = flattenBatch(outputs, this.kernel.outputsPerSample, 'outputs', this.kernel.describeOutputs, isScalarLeaf, `${this.name}.${api}`);
-    return { z: o.values, ...this.check(Float64Array.from(o.values, primal), o.n, o.shape, targets, api) };
+    return { z: o.values, ...this.check(o.values, o.n, o.shape, targets, api) };
   }
 
   /** Validate targets against the outputs and every sample's domain. `targets` undefined: no targets (Fisher). */
-  private check(z: Float64Array, n: number, outputShape: string, targets: unknown, api: string): { y: Float64Array; n: number; d: number; t: number } {
+  private check(z: ArrayLike<Scalar>, n: number, outputShape: string, targets: unknown, api: string): { y: Float64Array; n: number; d: number; t: number } {
     const k = this.kernel;
     const where = `${this.name}.${api}`;
     const d = k.outputsPerSample;
     const t = k.targetsPerSample;
-    let y = new Float64Array(0);
+    let y: Float64Array = new Float64Array(0);
     if (targets !== undefined) {
       const tf = flattenBatch(targets, t, 'targets', t === 1 ? 'one target per sample' : `${t} targets per sample`, isNumber, where);
       if (tf.n !== n) {
         throw new ShapeError('targets', `${tf.n} samples (${tf.shape})`, `${n} samples, as many as outputs (${outputShape})`, where);
       }
-      y = Float64Array.from(tf.values);
+      y = tf.values instanceof Float64Array ? tf.values : Float64Array.from(tf.values);
       for (let j = 0; j < y.length; j++) {
         if (!Number.isFinite(y[j]!)) {
           const at = t === 1 ? `targets[${j}]` : `targets[${Math.floor(j / t)}][${j % t}]`;

@@ -63,12 +63,12 @@ export function poissonNLL(options: PoissonNLLOptions = {}): Loss<Required<Poiss
         const t = y[yo]!;
         if (!(t >= 0)) throw new DomainError(`targets[${i}]`, String(t), `a count ≥ 0 (sample ${i})`, api);
       },
-      composed(z, y, yo) {
-        const v = value(z[0]!, y[yo]!);
+      composed(z, zo, y, yo) {
+        const v = value(z[zo]!, y[yo]!);
         const c = constant(y, yo);
         return c === 0 ? v : add(v, c);
       },
-      fused: (z, y, yo) => applyPrimitive(POISSON, [z[0]!, y[yo]!]),
+      fused: (z, zo, y, yo) => applyPrimitive(POISSON, [z[zo]!, y[yo]!]),
       constant,
       gradient(z, zo, y, yo, out, oo) {
         out[oo] = rule.d[0](0, z[zo]!, y[yo]!, 0) as number;

@@ -74,10 +74,10 @@ export function softmaxCrossEntropy(options: SoftmaxCrossEntropyOptions): Loss<R
     softmax(z, zo, p);
     for (let r = 0; r < K; r++) for (let c = 0; c < K; c++) out[oo + r * K + c] = r === c ? p[r]! * others(p, r) : -p[r]! * p[c]!;
   };
-  /** Index of the largest logit (by value; the first at a tie). */
-  const argmax = (z: readonly Scalar[]): number => {
+  /** Index k (0 ≤ k < K) of the largest logit of the sample at z[zo…] (by value; the first at a tie). */
+  const argmax = (z: ArrayLike<Scalar>, zo: number): number => {
     let j = 0;
-    for (let k = 1; k < K; k++) if (primal(z[k]!) > primal(z[j]!)) j = k;
+    for (let k = 1; k < K; k++) if (primal(z[zo + k]!) > primal(z[zo + j]!)) j = k;
     return j;
   };
 
@@ -95,18 +95,22 @@ export function softmaxCrossEntropy(options: SoftmaxCrossEntropyOptions): Loss<R
           throw new DomainError(`targets[${i}]`, String(c), `an integer class label in [0, ${K}) (sample ${i})`, api);
         }
       },
-      composed(z, y, yo) {
+      composed(z, zo, y, yo) {
         const c = y[yo]!;
-        const j = argmax(z);
-        const rest = log1p(sum(z.filter((_, k) => k !== j).map((zk) => exp(sub(zk, z[j]!)))));
-        return c === j ? rest : add(sub(z[j]!, z[c]!), rest);
+        const j = argmax(z, zo);
+        const zj = z[zo + j]!;
+        const exps: Scalar[] = [];
+        for (let k = 0; k < K; k++) if (k !== j) exps.push(exp(sub(z[zo + k]!, zj)));
+        const rest = log1p(sum(exps));
+        return c === j ? rest : add(sub(zj, z[zo + c]!), rest);
       },
-      fused(z, y, yo) {
+      fused(z, zo, y, yo) {
         const c = y[yo]!;
-        const j = argmax(z);
+        const j = argmax(z, zo);
+        const zj = z[zo + j]!;
         let rest: Scalar = 0;
-        for (let k = 0; k < K; k++) if (k !== j) rest = logaddexpDiff(rest, z[k]!, z[j]!);
-        return c === j ? rest : add(sub(z[j]!, z[c]!), rest);
+        for (let k = 0; k < K; k++) if (k !== j) rest = logaddexpDiff(rest, z[zo + k]!, zj);
+        return c === j ? rest : add(sub(zj, z[zo + c]!), rest);
       },
       constant: () => 0,
       gradient(z, zo, y, yo, out, oo) {

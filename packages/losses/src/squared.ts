@@ -12,7 +12,7 @@
  * Fused node: one `losses.squared` node per sample and dimension, arguments (ŷⱼ, yⱼ), value
  * ½(ŷⱼ − yⱼ)², partials ŷⱼ − yⱼ and yⱼ − ŷⱼ, second partials [1, −1, 1].
  */
-import { applyPrimitive, mul, square, sub, sum, type BinaryRule, type Scalar } from '@dualtape/core';
+import { add, applyPrimitive, mul, square, sub, type BinaryRule, type Scalar } from '@dualtape/core';
 import { defineFused } from './fused.js';
 import { Loss, type Reduction } from './loss.js';
 import { countOption, reductionOption } from './options.js';
@@ -45,8 +45,11 @@ export function squaredLoss(options: SquaredLossOptions = {}): Loss<Required<Squ
   const api = 'squaredLoss';
   const m = countOption(options.dim, 1, 'dim', api);
   const reduction = reductionOption(options.reduction, api);
-  const terms = (z: readonly Scalar[], y: ArrayLike<number>, yo: number, f: (a: Scalar, t: number) => Scalar): Scalar =>
-    sum(z.map((a, j) => f(a, y[yo + j]!)));
+  const terms = (z: ArrayLike<Scalar>, zo: number, y: ArrayLike<number>, yo: number, f: (a: Scalar, t: number) => Scalar): Scalar => {
+    let s = f(z[zo]!, y[yo]!);
+    for (let j = 1; j < m; j++) s = add(s, f(z[zo + j]!, y[yo + j]!));
+    return s;
+  };
   const identity = (out: Float64Array, oo: number): void => {
     for (let j = 0; j < m; j++) out[oo + j * m + j] = 1;
   };
@@ -59,8 +62,8 @@ export function squaredLoss(options: SquaredLossOptions = {}): Loss<Required<Squ
       isHessianPSD: true,
       checkOutputs() {},
       checkTargets() {},
-      composed: (z, y, yo) => terms(z, y, yo, term),
-      fused: (z, y, yo) => terms(z, y, yo, (a, t) => applyPrimitive(SQUARED, [a, t])),
+      composed: (z, zo, y, yo) => terms(z, zo, y, yo, term),
+      fused: (z, zo, y, yo) => terms(z, zo, y, yo, (a, t) => applyPrimitive(SQUARED, [a, t])),
       constant: () => 0,
       gradient(z, zo, y, yo, out, oo) {
         for (let j = 0; j < m; j++) out[oo + j] = rule.d[0](0, z[zo + j]!, y[yo + j]!, 0) as number;
