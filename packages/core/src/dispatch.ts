@@ -32,8 +32,9 @@ export function apply2(p: Primitive<BinaryRule>, a: Scalar, b: Scalar): Scalar {
 
 export function apply3(p: Primitive<TernaryRule>, a: Scalar, b: Scalar, c: Scalar): Scalar {
   if (typeof a === 'number' && typeof b === 'number' && typeof c === 'number') return p.rule.value(a, b, c);
+  if (onTape(a) && onTape(b) && onTape(c)) return record3(p, a, b, c);
   if (a instanceof Dual || b instanceof Dual || c instanceof Dual) return dualApply(p, [a, b, c]);
-  return record3(p, a, b, c);
+  return record3(p, a, b, c); // rejects non-scalars with a typed error
 }
 
 /**

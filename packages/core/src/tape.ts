@@ -115,16 +115,20 @@ export class Tape {
   }
 
   /** Append a node with three arguments; returns its index. */
-  push3(code: number, value: number, args: readonly [number, number, number], partials: readonly [number, number, number]): number {
+  push3(code: number, value: number, a: number, pa: number, b: number, pb: number, c: number, pc: number): number {
     if (this.size === this.op.length) this.growNodes();
     if (this.argSize + 3 > this.arg.length) this.growArgs();
     const i = this.size++;
     this.op[i] = code;
     this.value[i] = value;
-    for (let j = 0; j < 3; j++) {
-      this.arg[this.argSize] = args[j]!;
-      this.partial[this.argSize++] = partials[j]!;
-    }
+    const s = this.argSize;
+    this.argSize = s + 3;
+    this.arg[s] = a;
+    this.partial[s] = pa;
+    this.arg[s + 1] = b;
+    this.partial[s + 1] = pb;
+    this.arg[s + 2] = c;
+    this.partial[s + 2] = pc;
     return i;
   }
 
@@ -235,16 +239,18 @@ export function record2({ name: op, code, rule }: Primitive<BinaryRule>, a: Scal
   return new Tracer(tape, tape.push2(code, y, ia, pa, ib, pb), y, tape.epoch);
 }
 
-/** Record a ternary primitive (select). */
+/** Record a ternary primitive (select, or a fused primitive of three arguments). */
 export function record3({ name: op, code, rule }: Primitive<TernaryRule>, a: Scalar, b: Scalar, c: Scalar): Tracer {
   const tape = tapeOf(op, a, b, c);
-  const idx = [operandIndex(tape, a, op), operandIndex(tape, b, op), operandIndex(tape, c, op)] as const;
+  const ia = operandIndex(tape, a, op);
+  const ib = operandIndex(tape, b, op);
+  const ic = operandIndex(tape, c, op);
   const av = valueOf(a);
   const bv = valueOf(b);
   const cv = valueOf(c);
   const y = rule.value(av, bv, cv);
-  const ps = [0, 1, 2].map((j) => (rule.d[j] as PartialFn)(y, av, bv, cv) as number) as [number, number, number];
-  return new Tracer(tape, tape.push3(code, y, idx, ps), y, tape.epoch);
+  const [da, db, dc] = rule.d;
+  return new Tracer(tape, tape.push3(code, y, ia, da(y, av, bv, cv) as number, ib, db(y, av, bv, cv) as number, ic, dc(y, av, bv, cv) as number), y, tape.epoch);
 }
 
 // ------------------------------------------------------------------ a pool of tapes
