@@ -31,7 +31,7 @@ const ALL: readonly Strategy[] = ['chunk1', 'hvpColumns', 'fd', 'sparse'];
 const STRATEGY_NAMES: Record<Strategy, string> = { chunk1: 'dense chunk 1', hvpColumns: 'n × hvp', fd: 'FD of gradient', sparse: 'sparse' };
 
 const PEER_NOTES = [
-  'tfjs: pure-JS cpu backend, float32 inputs and arithmetic (its errors are float32 rounding unless they are ≫ 1e-6).',
+  'tfjs: pure-JS cpu backend, float32 inputs and arithmetic (its errors are float32 rounding unless they are ≫ 1e-6). Its Hessian takes B columns per nested tf.grad call over B stacked copies of x (TF.js has no vmap/jacobian); a column-at-a-time loop would cost n × its HVP row instead.',
   'jax-js: wasm backend, float64 arrays, every transformation jitted; its float64 exp/tanh/log are approximations good to ~1e-8 relative, which bounds its W4 accuracy.',
 ];
 
