@@ -4,12 +4,15 @@
  *
  *   node --expose-gc --import tsx --conditions=@dualtape/source lib/peak-heap.ts <n>
  *
- * The call is synchronous, so memory cannot be sampled during it; the OS high-water mark can:
- * `process.resourceUsage().maxRSS` after the call, minus the resident set just before it, is
- * the peak the call added (when the call raised the high-water mark — reported as such).
+ * The call is synchronous, so memory cannot be sampled during it; the OS high-water mark can.
+ * On Linux the mark is reset just before the call (`5` written to /proc/self/clear_refs resets
+ * VmHWM, Linux ≥ 4.0) and read after it from /proc/self/status, so VmHWM − RSS before is the
+ * peak the call added. Elsewhere `process.resourceUsage().maxRSS` is used, which only shows the
+ * call's peak if the call raised the process's high-water mark (reported as such).
  * heapUsed and arrayBuffers right after the call (no GC in between) show where it went: the
  * tape and the sweep buffers are typed arrays (arrayBuffers), the result is one Float64Array.
  */
+import fs from 'node:fs';
 import { hessian } from '@dualtape/core';
 import { rosenbrockProblem } from '../workloads/zoo-problems.js';
 
@@ -20,9 +23,26 @@ hessian(small.f, small.x); // compile the code paths first
 const p = rosenbrockProblem(n);
 gc?.();
 gc?.();
+/** VmHWM (peak RSS) in bytes from /proc/self/status, or null where there is no procfs. */
+const vmHWM = (): number | null => {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+};
+let hwmReset = false;
+try {
+  fs.writeFileSync('/proc/self/clear_refs', '5');
+  hwmReset = true;
+} catch {
+  // not Linux, or not permitted: fall back to maxRSS
+}
 const before = process.memoryUsage();
 const maxRSSBefore = process.resourceUsage().maxRSS * 1024;
 const H = hessian(p.f, p.x);
+const hwm = hwmReset ? vmHWM() : null;
 const after = process.memoryUsage();
 const maxRSSAfter = process.resourceUsage().maxRSS * 1024;
 process.stdout.write(
@@ -33,7 +53,8 @@ process.stdout.write(
     maxRSSBefore,
     maxRSSAfter,
     raisedHighWater: maxRSSAfter > maxRSSBefore,
-    peakAddedBytes: maxRSSAfter > maxRSSBefore ? maxRSSAfter - before.rss : null,
+    method: hwm !== null ? 'VmHWM reset before the call' : 'maxRSS',
+    peakAddedBytes: hwm !== null ? hwm - before.rss : maxRSSAfter > maxRSSBefore ? maxRSSAfter - before.rss : null,
     heapUsedDelta: after.heapUsed - before.heapUsed,
     arrayBuffersDelta: after.arrayBuffers - before.arrayBuffers,
     gcExposed: gc !== undefined,

@@ -6,4 +6,4 @@
  */
 const g = globalThis as { Float16Array?: unknown };
 g.Float16Array ??= class Float16ArrayUnavailable {};
-export const FLOAT16_SHIMMED = g.Float16Array !== undefined;
+export {};

@@ -22,6 +22,7 @@ interface PeakReport {
   maxRSSBefore: number;
   maxRSSAfter: number;
   raisedHighWater: boolean;
+  method: string;
   peakAddedBytes: number | null;
   heapUsedDelta: number;
   arrayBuffersDelta: number;
@@ -76,7 +77,7 @@ export const memory: Suite = {
       title: `Peak memory of one dense Hessian, W2 extended Rosenbrock n = ${n} (fresh process)`,
       columns: ['quantity', 'MiB'],
       rows: [
-        ['peak resident set added by the call (maxRSS after − RSS before)', peak.peakAddedBytes === null ? `≤ ${mib(peak.maxRSSBefore - peak.rssBefore)} (did not raise the process high-water mark)` : mib(peak.peakAddedBytes)],
+        [`peak resident set added by the call (peak RSS − RSS before; ${peak.method})`, peak.peakAddedBytes === null ? `≤ ${mib(peak.maxRSSBefore - peak.rssBefore)} (did not raise the process high-water mark)` : mib(peak.peakAddedBytes)],
         ['held right after the call: V8 heap (heapUsed Δ)', mib(peak.heapUsedDelta)],
         ['held right after the call: typed arrays (arrayBuffers Δ)', mib(peak.arrayBuffersDelta)],
         [`expected: tape arrays + adjoints + second partials + 2 sweep buffers (chunk ${K}) + n² result`, mib(expected)],
