@@ -14,15 +14,37 @@
  */
 import { applyPrimitive } from './dispatch.js';
 import { ScalarMethods } from './methods.js';
+import { TracerError } from './errors.js';
 import { add, mul, primal } from './math.js';
 import type { PartialFn, Primitive } from './rules.js';
 import type { Scalar } from './scalar.js';
 
 let lastTag = 0;
+/** Tags of the differentiations still running; a dual of any other tag has escaped its call. */
+const liveTags = new Set<number>();
 
-/** A fresh perturbation tag, larger than every tag handed out before. */
+/**
+ * A fresh perturbation tag, larger than every tag handed out before. It is live until
+ * {@link retireTag}; operating on a dual whose tag is retired throws a {@link TracerError}.
+ */
 export function newTag(): number {
-  return ++lastTag;
+  liveTags.add(++lastTag);
+  return lastTag;
+}
+
+/** End a differentiation: its duals may no longer be used (they have escaped their call). */
+export function retireTag(tag: number): void {
+  liveTags.delete(tag);
+}
+
+/** Run `body` with a fresh live tag, retiring it afterwards even if `body` throws. */
+export function withTag<R>(body: (tag: number) => R): R {
+  const tag = newTag();
+  try {
+    return body(tag);
+  } finally {
+    retireTag(tag);
+  }
 }
 
 export class Dual extends ScalarMethods {
@@ -55,25 +77,32 @@ export function dualApply(p: Primitive, args: readonly Scalar[]): Scalar {
       width = a.tangents.length;
     }
   }
+  if (!liveTags.has(tag)) {
+    throw new TracerError(
+      `${p.name}: a forward-mode dual was used after the jvp/derivative call that created it returned ` +
+        `(it escaped, e.g. stored in an outer variable). Return what you need from the inner function instead.`,
+    );
+  }
   const primals = args.map((a) => (a instanceof Dual && a.tag === tag ? a.primal : a));
   const y = applyPrimitive(p, primals);
   if ('nondiff' in rule) return y; // piecewise constant: no tangent on purpose
   const [a0 = 0, a1 = 0, a2 = 0] = primals;
   const tangents: Scalar[] = new Array<Scalar>(width).fill(0);
-  let first = true;
   for (let j = 0; j < args.length; j++) {
     const arg = args[j];
     if (!(arg instanceof Dual && arg.tag === tag)) continue; // constant for this perturbation
     const p = (rule.d[j] as PartialFn)(y, a0, a1, a2);
-    // An exact, unperturbed zero partial contributes exactly nothing; skipping it keeps NaN/∞
-    // tangents of a branch not taken (select) out of the result. Never skipped: a zero that
-    // carries a perturbation (a Dual), whose own derivatives need not be zero.
+    // A product with an exact, unperturbed zero factor (the number 0, not a dual whose primal
+    // is 0) is exactly zero and is skipped, as in every sweep (sweeps.ts, "Zero skipping"):
+    // so a NaN or ∞ partial never meets an unseeded direction's 0, and the branch not taken
+    // by select contributes nothing.
     if (p === 0) continue;
     for (let k = 0; k < width; k++) {
-      const term = mul(p, arg.tangents[k]!);
-      tangents[k] = first ? term : add(tangents[k]!, term);
+      const t = arg.tangents[k]!;
+      if (t === 0) continue;
+      const term = mul(p, t);
+      tangents[k] = tangents[k] === 0 ? term : add(tangents[k]!, term);
     }
-    first = false;
   }
   return new Dual(tag, y, tangents);
 }

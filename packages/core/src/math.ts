@@ -137,5 +137,12 @@ export function describeValue(x: unknown): string {
   if (x instanceof Tracer) return `a traced scalar (value ${x.value})`;
   if (typeof x === 'number') return `the number ${x}`;
   if (typeof x === 'string') return `the string ${JSON.stringify(x.length > 40 ? x.slice(0, 40) + '…' : x)}`;
+  if (ArrayBuffer.isView(x)) return `a ${x.constructor.name}`;
+  if (typeof x === 'object') {
+    const proto = Object.getPrototypeOf(x) as { constructor?: { name?: string } } | null;
+    if (proto === null) return 'an object with a null prototype';
+    const name = proto.constructor?.name;
+    return name && name !== 'Object' ? `an instance of ${name}` : 'an object';
+  }
   return `a value of type ${typeof x}`;
 }

@@ -104,7 +104,7 @@ function sigmoidValue(a: number): number {
 function maxShare(a: Scalar, b: Scalar): number {
   const pa = primal(a);
   const pb = primal(b);
-  return pa > pb ? 1 : pa < pb ? 0 : 0.5;
+  return pa > pb ? 1 : pa < pb ? 0 : pa === pb ? 0.5 : NaN; // NaN when either is NaN
 }
 
 /** A comparison primitive: value 1 or 0, derivative zero on purpose. */
@@ -148,7 +148,7 @@ export const RULES = {
     arity: 1,
     doc: '√a',
     value: Math.sqrt,
-    d: [(y) => div(0.5, y)],
+    d: [(y) => div(0.5, add(y, 0))], // + 0 turns √(−0) = −0 into +0, so the derivative at ±0 is +∞
     dd: [(y, a) => div(-0.25, mul(y, a))],
   },
   // d|a|/da = sign(a), which is 0 at a = 0 (the JAX convention; any value in [−1, 1] is a subgradient).
@@ -216,7 +216,12 @@ export const RULES = {
   //                          +∞ for 0 < b < 1; for b = 0 (aᵇ ≡ 1) it is 0, not 0·∞.
   //   ∂/∂b = aᵇ·ln a         at a = 0 it is 0 by convention (JAX's), not 0·(−∞).
   //   ∂²/∂a² = b(b−1)a^(b−2) at a = 0 with b ∈ {0, 1} it is 0 (the power is affine there).
-  //   ∂²/∂a∂b = a^(b−1)(1 + b ln a), ∂²/∂b² = aᵇ (ln a)²; both 0 at a = 0 by the same convention.
+  //   ∂²/∂a∂b = a^(b−1)(1 + b ln a); at a = 0 it is 0^(b−1), the b-derivative of ∂/∂a under that
+  //                          convention (1 at b = 1). aᵇ is not twice differentiable at a = 0
+  //                          (the mixed partial → −∞ as a → 0⁺ for b ≤ 1), so there is no true
+  //                          value, and modes that differentiate the guarded first partials in
+  //                          another order (nested forward mode) may give another one there.
+  //   ∂²/∂b² = aᵇ (ln a)², 0 at a = 0.
   // Negative a with non-integer b: NaN value and partials, as IEEE pow.
   pow: {
     arity: 2,
@@ -231,7 +236,8 @@ export const RULES = {
         primal(a) === 0 && (primal(b) === 0 || primal(b) === 1)
           ? 0
           : mul(mul(b, sub(b, 1)), pow(a, sub(b, 2))),
-      (_y, a, b) => (primal(a) === 0 ? 0 : mul(pow(a, sub(b, 1)), add(1, mul(b, log(a))))),
+      // at a = 0: ∂/∂b of ∂/∂a = ∂/∂b [b·a^(b−1)] with the convention ∂aᶜ/∂c = 0 there, i.e. 0^(b−1)
+      (_y, a, b) => (primal(a) === 0 ? pow(a, sub(b, 1)) : mul(pow(a, sub(b, 1)), add(1, mul(b, log(a))))),
       (y, a) => (primal(a) === 0 ? 0 : mul(y, square(log(a)))),
     ],
   },
@@ -347,6 +353,7 @@ export function definePrimitive<R extends Rule>(name: string, rule: R): Primitiv
   if (PRIMITIVE_OF_CODE.some((p) => p?.name === name)) throw new DualtapeError(`definePrimitive: a primitive named ${JSON.stringify(name)} exists already`);
   const code = PRIMITIVE_OF_CODE.length;
   if (code >= MAX_CODES) throw new DualtapeError(`definePrimitive: all ${MAX_CODES - 2} opcodes are in use`);
+  if (![1, 2, 3].includes(rule.arity)) throw new DualtapeError(`definePrimitive: ${name} has arity ${String(rule.arity)}; primitives take 1, 2 or 3 arguments`);
   if (rule.d.length !== rule.arity || rule.dd.length !== (rule.arity * (rule.arity + 1)) / 2) {
     throw new DualtapeError(`definePrimitive: ${name} has arity ${rule.arity} but ${rule.d.length} first and ${rule.dd.length} second partials`);
   }

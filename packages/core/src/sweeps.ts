@@ -28,7 +28,7 @@
  * when its adjoint *and* all its adjoint tangents are zero.
  */
 import { applyCode } from './dispatch.js';
-import { Dual, newTag } from './dual.js';
+import { Dual, withTag } from './dual.js';
 import { add, mul } from './math.js';
 import { ARITY, OP_CONST, OP_INPUT, PRIMITIVE_OF_CODE, type PartialFn } from './rules.js';
 import type { Scalar } from './scalar.js';
@@ -100,6 +100,23 @@ export function secondPartials(tape: Tape): Float64Array {
 }
 
 /**
+ * out[o..o+K) += c · src[s..s+K). When c is ±∞ or NaN, entries of src that are exactly 0 are
+ * skipped ("Zero skipping"): in a batch of K directions, a direction that does not reach this
+ * node has tangent 0 here, and ∞·0 must not turn it into NaN — the result must not depend on
+ * which directions share a batch.
+ */
+function accumulate(out: Float64Array, o: number, c: number, src: Float64Array, s: number, K: number): void {
+  if (c - c === 0) {
+    for (let k = 0; k < K; k++) out[o + k] = out[o + k]! + c * src[s + k]!; // c finite: the hot path
+  } else {
+    for (let k = 0; k < K; k++) {
+      const t = src[s + k]!;
+      if (t !== 0) out[o + k] = out[o + k]! + c * t;
+    }
+  }
+}
+
+/**
  * Work buffers of the K-direction sweeps, node-major (row i holds node i's K entries), kept
  * across batches of directions.
  *
@@ -164,8 +181,7 @@ export function tangentSweep(tape: Tape, buf: SweepBuffers): void {
       const a = arg[j]!;
       if (p === 0 || !tLive[a]) continue; // see "Zero skipping" and SweepBuffers
       tLive[i] = 1;
-      const from = a * K;
-      for (let k = 0; k < K; k++) tdot[row + k] = tdot[row + k]! + p * tdot[from + k]!;
+      accumulate(tdot, row, p, tdot, a * K, K);
     }
     s += n;
   }
@@ -199,7 +215,7 @@ export function hvpSweep(tape: Tape, adj: Float64Array, second: Float64Array, bu
         const a = arg[s + j]!;
         const to = a * K;
         aLive[a] = 1;
-        for (let k = 0; k < K; k++) adjdot[to + k] = adjdot[to + k]! + p * adjdot[row + k]!;
+        accumulate(adjdot, to, p, adjdot, row, K);
       }
     }
     // second-order terms: (v̄ⱼ)˙ += v̄ᵢ · ∂²vᵢ/∂vⱼ∂vₘ · v̇ₘ, only for arguments m with a live tangent
@@ -215,8 +231,7 @@ export function hvpSweep(tape: Tape, adj: Float64Array, second: Float64Array, bu
         const a = arg[s + j]!;
         const to = a * K;
         aLive[a] = 1;
-        const gh = g * h;
-        for (let k = 0; k < K; k++) adjdot[to + k] = adjdot[to + k]! + gh * tdot[from + k]!;
+        accumulate(adjdot, to, g * h, tdot, from, K);
       }
     }
   }
@@ -232,8 +247,11 @@ export function hvpSweep(tape: Tape, adj: Float64Array, second: Float64Array, bu
  * Only the rule table's first partials are used: their derivatives come from forward mode.
  */
 export function hvpByDualSweep(tape: Tape, out: number, v: ArrayLike<number>): Float64Array {
+  return withTag((tag) => dualSweep(tape, out, v, tag));
+}
+
+function dualSweep(tape: Tape, out: number, v: ArrayLike<number>, tag: number): Float64Array {
   const { op, arg, value } = tape;
-  const tag = newTag();
   const val: Scalar[] = new Array<Scalar>(tape.size);
   const argsOf = (s: number, n: number): Scalar[] => Array.from({ length: n }, (_, j) => val[arg[s + j]!]!);
 

@@ -6,11 +6,14 @@
  *
  * Flat order (the index map used by every flat result — gradients, Hessians, Jacobians):
  *  - an array is flattened row-major (last index fastest);
- *  - a record's keys are taken in the order `Object.keys` gives (insertion order), each key's
- *    entries contiguous. So `{ mu: [m₀, m₁], sigma: [s₀, s₁] }` flattens to m₀, m₁, s₀, s₁.
+ *  - a record's keys are taken in the order `Object.keys` gives — insertion order, except that
+ *    integer-like keys ("0", "12") come first in ascending order — each key's entries
+ *    contiguous. So `{ mu: [m₀, m₁], sigma: [s₀, s₁] }` flattens to m₀, m₁, s₀, s₁.
+ *  - a typed array (Float64Array, Float32Array, …) is read as an array of numbers; results
+ *    for it come back as Float64Arrays.
  */
-import { InputTypeError, ShapeError } from './errors.js';
-import { describeValue } from './math.js';
+import { InputTypeError, ShapeError, TracerError } from './errors.js';
+import { describeValue, isScalar } from './math.js';
 
 export type TreeSpec =
   | { readonly kind: 'scalar' }
@@ -41,6 +44,21 @@ export type Input = number | Float64Array | readonly Input[] | { readonly [key: 
 
 const join = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
 
+/** An array of entries: a JS array or a numeric typed array (Float64Array, Float32Array, Int32Array, …). */
+type ArrayOf = ArrayLike<unknown>;
+const isArrayOf = (a: unknown): a is ArrayOf => Array.isArray(a) || (ArrayBuffer.isView(a) && !(a instanceof DataView));
+
+/** The error for an entry that is not a leaf: a traced scalar here means reverse-over-reverse. */
+function notALeaf(at: string, v: unknown, expected: string, context: string): Error {
+  if (isScalar(v)) {
+    return new TracerError(
+      `${context}: ${at} is ${describeValue(v)}; the input of ${context} must be plain numbers. ` +
+        `A grad/hessian/vjp inside the f of another one (reverse over reverse) is not supported; use hvp or hessian for second derivatives.`,
+    );
+  }
+  return new InputTypeError(at, describeValue(v), expected, context);
+}
+
 /**
  * Flatten `x`, whose leaves satisfy `isLeaf` (numbers for inputs, scalars for outputs).
  * @param name how the argument is called in error messages, e.g. `"x"`.
@@ -54,19 +72,19 @@ export function flatten<T>(x: unknown, name: string, isLeaf: (v: unknown) => v i
   // large input would cost more than the differentiation of a simple function.
   const visitArray = (a: unknown, shape: number[], depth: number, at: () => string): void => {
     if (depth === shape.length) {
-      if (!isLeaf(a)) throw new InputTypeError(at(), describeValue(a), 'a number', context);
+      if (!isLeaf(a)) throw notALeaf(at(), a, 'a number', context);
       values.push(a);
       return;
     }
     const len = shape[depth]!;
-    if (!(Array.isArray(a) || a instanceof Float64Array) || a.length !== len) {
-      const got = Array.isArray(a) || a instanceof Float64Array ? `length ${a.length}` : describeValue(a);
+    if (!isArrayOf(a) || a.length !== len) {
+      const got = isArrayOf(a) ? `length ${a.length}` : describeValue(a);
       throw new ShapeError(at(), got, `length ${len} (a rectangular array of shape [${shape.join(', ')}])`, context);
     }
     if (depth === shape.length - 1) {
       for (let i = 0; i < len; i++) {
         const v = a[i];
-        if (!isLeaf(v)) throw new InputTypeError(`${at()}[${i}]`, describeValue(v), 'a number', context);
+        if (!isLeaf(v)) throw notALeaf(`${at()}[${i}]`, v, 'a number', context);
         values.push(v);
       }
       return;
@@ -81,22 +99,22 @@ export function flatten<T>(x: unknown, name: string, isLeaf: (v: unknown) => v i
       leaves.push({ path, offset, size: 1, shape: [] });
       return { kind: 'scalar' };
     }
-    if (v instanceof Float64Array || Array.isArray(v)) {
+    if (isArrayOf(v)) {
       const shape: number[] = [];
-      for (let a: unknown = v; Array.isArray(a) || a instanceof Float64Array; a = a[0]) {
+      for (let a: unknown = v; isArrayOf(a); a = a[0]) {
         shape.push(a.length);
         if (a.length === 0) break;
       }
       visitArray(v, shape, 0, () => at);
       leaves.push({ path, offset, size: values.length - offset, shape });
-      return { kind: 'array', shape, typed: v instanceof Float64Array };
+      return { kind: 'array', shape, typed: !Array.isArray(v) };
     }
-    if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype) {
+    if (typeof v === 'object' && v !== null && [Object.prototype, null].includes(Object.getPrototypeOf(v))) {
       const keys = Object.keys(v);
       const children = keys.map((k) => visit((v as Record<string, unknown>)[k], join(path, k), `${at}.${k}`));
       return { kind: 'record', keys, children };
     }
-    throw new InputTypeError(at, describeValue(v), 'a number, an array of numbers, a Float64Array or a record of those', context);
+    throw notALeaf(at, v, 'a number, an array of numbers, a typed array or a record of those', context);
   };
 
   const spec = visit(x, '', name);

@@ -8,7 +8,8 @@ import { hvp } from './hessian.js';
 import { valueAndGrad, grad } from './reverse.js';
 import { hvpByDualSweep } from '../sweeps.js';
 import { withTape } from '../tape.js';
-import { add as add2, mul as mul2 } from '../math.js';
+import { add as add2, describeValue, mul as mul2 } from '../math.js';
+import { InputTypeError } from '../errors.js';
 import { Random } from '../random.js';
 import type { Scalar } from '../scalar.js';
 import { unflatten, type Input } from '../tree.js';
@@ -30,8 +31,10 @@ export const TOLERANCES = {
    */
   modes: 1e-9,
   /**
-   * AD against a central difference (f(x + hv) − f(x − hv)) / 2h with h = ε^⅓·max(1, ‖x‖∞):
-   * truncation error h²·|f‴|/6 ≈ 6e−12·|f‴| and rounding error ≈ ε·|f|/h. We allow
+   * AD against a central difference (f(x₊) − f(x₋)) / 2h with x± = x ± h·v, h = ε^⅓ ≈ 6e−6,
+   * compared with the AD derivative along the step actually taken, (x₊ − x₋)/2h, so the
+   * rounding of x ± h·v does not count. Truncation error h²·|f‴|/6 ≈ 6e−12·|f‴|; rounding
+   * error ≈ ε·|f|/h. We allow
    * 1e−6·max(1, |AD|) for truncation (a third derivative up to ~10⁵ times the first) plus
    * 16·ε·(|f(x+hv)| + |f(x−hv)|)/(2h) for rounding (16 ulps of the evaluated values).
    */
@@ -91,6 +94,9 @@ export interface CheckGradOptions {
  */
 export function checkGrad<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, options: CheckGradOptions = {}): CheckGradReport {
   const { directions = 3, seed = 1, order = 2, finiteDifferences = true } = options;
+  if (!Number.isInteger(directions) || directions < 1) {
+    throw new InputTypeError('options.directions', describeValue(directions), 'a positive integer', 'checkGrad');
+  }
   const input = flattenInput(x, 'checkGrad');
   const x0 = input.flat;
   const n = x0.length;
@@ -98,7 +104,16 @@ export function checkGrad<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, op
   const shifted = (v: Float64Array, t: number): Float64Array => x0.map((xi, i) => xi + t * v[i]!);
   const flatGrad = (p: Float64Array): Float64Array => flattenInput(grad(f, at(p)), 'checkGrad').flat;
   const fNum = (p: Float64Array): number => (f as unknown as (x: unknown) => number)(at(p));
-  const h = Math.cbrt(EPS) * Math.max(1, ...Array.from(x0, Math.abs).filter(Number.isFinite));
+  // One step for all coordinates, not scaled by |x|: the difference quotient uses the step
+  // actually taken, x₊ − x₋ (see `realized` below), so the rounding of x + h·v does not enter.
+  const h = Math.cbrt(EPS);
+  /** (x₊ − x₋)/2h, the direction the central difference really measured. */
+  const realized = (xp: Float64Array, xm: Float64Array): Float64Array => xp.map((a, i) => (a - xm[i]!) / (2 * h));
+  const maxAbs = (a: ArrayLike<number>): number => {
+    let m = 0;
+    for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
+    return m;
+  };
 
   const rng = new Random(seed);
   const checks: Discrepancy[] = [];
@@ -141,11 +156,15 @@ export function checkGrad<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, op
     // ---- first order
     const fwd = jvp(f as unknown as (x: unknown) => Scalar, at(x0) as never, v).tangent as number;
     add('gradient: forward vs reverse', d, [fwd], [gv], modeBound);
+    const xp = shifted(v, h);
+    const xm = shifted(v, -h);
+    const w = realized(xp, xm);
     if (finiteDifferences) {
-      const fp = fNum(shifted(v, h));
-      const fm = fNum(shifted(v, -h));
+      const fp = fNum(xp);
+      const fm = fNum(xm);
       const round = (16 * EPS * (Math.abs(fp) + Math.abs(fm))) / (2 * h);
-      add('gradient: reverse vs central difference', d, [gv], [(fp - fm) / (2 * h)], fdBound(round));
+      const gw = gFlat.reduce((s, gi, i) => s + gi * w[i]!, 0);
+      add('gradient: reverse vs central difference', d, [gw], [(fp - fm) / (2 * h)], fdBound(round));
     }
 
     if (order < 2) continue;
@@ -167,11 +186,12 @@ export function checkGrad<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, op
     add('hvp: forward-over-forward vs forward-over-reverse', d, [fof], [uHv], modeBound);
 
     if (finiteDifferences) {
-      const gp = flatGrad(shifted(v, h));
-      const gm = flatGrad(shifted(v, -h));
-      const fdHv = gp.map((gi, i) => (gi - gm[i]!) / (2 * h));
-      const gRound = Math.max(...Array.from(gp, Math.abs), ...Array.from(gm, Math.abs), 0);
-      add('hvp: forward-over-reverse vs central difference of the gradient', d, hv, fdHv, fdBound((16 * EPS * gRound) / h));
+      const gp = flatGrad(xp);
+      const gm = flatGrad(xm);
+      const fdHw = gp.map((gi, i) => (gi - gm[i]!) / (2 * h));
+      const hw = flattenInput(hvp(f, x, w), 'checkGrad').flat;
+      const gRound = Math.max(maxAbs(gp), maxAbs(gm));
+      add('hvp: forward-over-reverse vs central difference of the gradient', d, hw, fdHw, fdBound((16 * EPS * gRound) / h));
     }
   }
 

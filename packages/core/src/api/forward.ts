@@ -3,10 +3,10 @@
  * (dual.ts), so these calls nest safely: `derivative(x => mul(x, derivative(y => add(x, y), 1)), 1)`
  * is exactly 1.
  */
-import { Dual, newTag } from '../dual.js';
-import { TracerError } from '../errors.js';
+import { Dual, withTag } from '../dual.js';
+import { InputTypeError, TracerError } from '../errors.js';
 import { Matrix } from '../matrix.js';
-import { isScalar } from '../math.js';
+import { describeValue, isScalar } from '../math.js';
 import type { Scalar } from '../scalar.js';
 import { flatten, unflatten } from '../tree.js';
 import { flattenLike, type Output, type Primal } from './common.js';
@@ -17,10 +17,30 @@ export type ScalarInput = Scalar | Float64Array | readonly ScalarInput[] | { rea
 /** Tangents for the input: the argument structure with Scalars, as f receives it. */
 type Seeded<X> = X extends Scalar ? Scalar : X extends Float64Array ? Scalar[] : X extends readonly (infer E)[] ? Seeded<E>[] : { [K in keyof X]: Seeded<X[K]> };
 
-/** Split an output scalar into (primal, tangents) for perturbation `tag`. */
+/**
+ * Split an output scalar into (primal, tangents) for perturbation `tag`.
+ * @throws {TracerError} if y carries a perturbation of a call nested inside this one: an
+ *   inner derivative's dual escaped its call (its tag is larger than ours).
+ */
 function split(y: Scalar, tag: number, width: number): [Scalar, readonly Scalar[]] {
   if (y instanceof Dual && y.tag === tag) return [y.primal, y.tangents];
+  if (y instanceof Dual && y.tag > tag) {
+    throw new TracerError('jvp: f returned a dual of a jvp/derivative call nested inside it (the inner perturbation escaped its call)');
+  }
   return [y, new Array<Scalar>(width).fill(0)]; // y does not depend on this perturbation
+}
+
+/**
+ * Validate a `chunk` option: a positive integer, capped at n (more directions than inputs
+ * would only allocate empty work).
+ * @throws {InputTypeError} naming `options.chunk`.
+ */
+export function validChunk(chunk: number | undefined, n: number, api: string): number | undefined {
+  if (chunk === undefined) return undefined;
+  if (typeof chunk !== 'number' || !Number.isInteger(chunk) || chunk < 1) {
+    throw new InputTypeError('options.chunk', describeValue(chunk), 'a positive integer', api);
+  }
+  return Math.min(chunk, Math.max(n, 1));
 }
 
 /**
@@ -40,15 +60,16 @@ export function jvp<X extends ScalarInput, O extends Output>(
 ): { value: Primal<O>; tangent: Primal<O> } {
   const input = flatten(x, 'x', isScalar, 'jvp');
   const dir = flattenLike(v, input, 'jvp', 'v', 'x');
-  const tag = newTag();
-  const seeded = input.values.map((xi, i) => new Dual(tag, xi, [dir[i]!]));
-  const out = f(unflatten(input.spec, seeded) as Seeded<X>);
-  const output = flatten(out, 'f(x)', isScalar, 'jvp');
-  const parts = output.values.map((y) => split(y, tag, 1));
-  return {
-    value: unflatten(output.spec, parts.map((p) => p[0])) as Primal<O>,
-    tangent: unflatten(output.spec, parts.map((p) => p[1][0]!)) as Primal<O>,
-  };
+  return withTag((tag) => {
+    const seeded = input.values.map((xi, i) => new Dual(tag, xi, [dir[i]!]));
+    const out = f(unflatten(input.spec, seeded) as Seeded<X>);
+    const output = flatten(out, 'f(x)', isScalar, 'jvp');
+    const parts = output.values.map((y) => split(y, tag, 1));
+    return {
+      value: unflatten(output.spec, parts.map((p) => p[0])) as Primal<O>,
+      tangent: unflatten(output.spec, parts.map((p) => p[1][0]!)) as Primal<O>,
+    };
+  });
 }
 
 /**
@@ -77,32 +98,33 @@ export interface JacfwdOptions {
 export function jacfwd(f: (x: never) => Output, x: unknown, options: JacfwdOptions = {}): Matrix {
   const input = flatten(x, 'x', (v): v is number => typeof v === 'number', 'jacfwd');
   const n = input.values.length;
-  const K = options.chunk ?? chooseChunk(n);
+  const K = validChunk(options.chunk, n, 'jacfwd') ?? chooseChunk(n);
   let rows = -1;
   let data = new Float64Array(0);
   let outLeaves = input.leaves;
   for (let c0 = 0; c0 < Math.max(n, 1); c0 += K) {
     const width = Math.min(K, n - c0);
-    const tag = newTag();
-    const seeded = input.values.map((xi, i) => {
-      const t = new Array<Scalar>(width).fill(0);
-      if (i >= c0 && i < c0 + width) t[i - c0] = 1;
-      return new Dual(tag, xi, t);
-    });
-    const out = (f as (x: unknown) => unknown)(unflatten(input.spec, seeded));
-    const output = flatten(out, 'f(x)', isScalar, 'jacfwd');
-    if (rows < 0) {
-      rows = output.values.length;
-      data = new Float64Array(rows * n);
-      outLeaves = output.leaves;
-    }
-    output.values.forEach((y, i) => {
-      const ts = split(y, tag, width)[1];
-      for (let k = 0; k < width; k++) {
-        const t = ts[k]!;
-        if (typeof t !== 'number') throw new TracerError('jacfwd: cannot be nested inside another differentiation; use jvp there');
-        data[i * n + c0 + k] = t;
+    withTag((tag) => {
+      const seeded = input.values.map((xi, i) => {
+        const t = new Array<Scalar>(width).fill(0);
+        if (i >= c0 && i < c0 + width) t[i - c0] = 1;
+        return new Dual(tag, xi, t);
+      });
+      const out = (f as (x: unknown) => unknown)(unflatten(input.spec, seeded));
+      const output = flatten(out, 'f(x)', isScalar, 'jacfwd');
+      if (rows < 0) {
+        rows = output.values.length;
+        data = new Float64Array(rows * n);
+        outLeaves = output.leaves;
       }
+      output.values.forEach((y, i) => {
+        const ts = split(y, tag, width)[1];
+        for (let k = 0; k < width; k++) {
+          const t = ts[k]!;
+          if (typeof t !== 'number') throw new TracerError('jacfwd: cannot be nested inside another differentiation; use jvp there');
+          data[i * n + c0 + k] = t;
+        }
+      });
     });
     if (n === 0) break;
   }

@@ -14,7 +14,8 @@ import type { Scalar } from '../scalar.js';
 import { SweepBuffers, hvpSweep, reverseSweep, secondPartials, tangentSweep } from '../sweeps.js';
 import { withTape, type Tape } from '../tape.js';
 import { unflatten, type Input } from '../tree.js';
-import { chooseChunk } from './forward.js';
+import { chooseChunk, validChunk } from './forward.js';
+import { describeValue } from '../math.js';
 import { flattenInput, flattenLike, record, scalarOutput, type Like, type Traced } from './common.js';
 
 /** Options of {@link hessian} and {@link hessianDiagonal}. */
@@ -88,7 +89,7 @@ export function hvp<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, v: unkno
   return withSecondOrder(f, x, 'hvp', (so, n, rec) => {
     const result = new Float64Array(n);
     if (so) {
-      const adjdot = so.products(new SweepBuffers(so.tape.size, 1), (buf) => dir.forEach((v, i) => buf.seed(i, 0, v)));
+      const adjdot = so.products(new SweepBuffers(so.tape.size, 1), (buf) => dir.forEach((v, i) => v !== 0 && buf.seed(i, 0, v)));
       result.set(adjdot.subarray(0, n));
     }
     return unflatten(rec.input.spec, result, true) as Like<X>;
@@ -110,11 +111,12 @@ export function hvp<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, v: unkno
 export function hessian<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, options: HessianOptions = {}): Matrix {
   const n = flattenInput(x, 'hessian').flat.length;
   const budget = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (typeof budget !== 'number' || !(budget > 0)) throw new InputTypeError('options.maxBytes', describeValue(budget), 'a positive number of bytes', 'hessian');
   if (n * n * 8 > budget) throw new MemoryBudgetError('hessian', n * n * 8, budget, `a dense Hessian over n = ${n} inputs (n² × 8 bytes)`);
   return withSecondOrder(f, x, 'hessian', (so, _n, rec) => {
     const data = new Float64Array(n * n);
     if (so) {
-      forEachColumnBatch(so, options, (c0, width, adjdot, K) => {
+      forEachColumnBatch(so, options, 'hessian', (c0, width, adjdot, K) => {
         for (let i = 0; i < n; i++) for (let k = 0; k < width; k++) data[i * n + c0 + k] = adjdot[i * K + k]!;
       });
     }
@@ -132,7 +134,7 @@ export function hessianDiagonal<X extends Input>(f: (x: Traced<X>) => Scalar, x:
   return withSecondOrder(f, x, 'hessianDiagonal', (so, n, rec) => {
     const diag = new Float64Array(n);
     if (so) {
-      forEachColumnBatch(so, options, (c0, width, adjdot, K) => {
+      forEachColumnBatch(so, options, 'hessianDiagonal', (c0, width, adjdot, K) => {
         for (let k = 0; k < width; k++) diag[c0 + k] = adjdot[(c0 + k) * K + k]!;
       });
     }
@@ -144,12 +146,12 @@ export function hessianDiagonal<X extends Input>(f: (x: Traced<X>) => Scalar, x:
 function forEachColumnBatch(
   so: SecondOrder,
   options: HessianOptions,
+  api: string,
   take: (c0: number, width: number, adjdot: Float64Array, K: number) => void,
 ): void {
   const { n } = so;
   const N = so.tape.size;
-  const K = options.chunk ?? Math.max(1, Math.min(chooseChunk(n), Math.floor(WORK_BYTES / (16 * N))));
-  if (!Number.isInteger(K) || K < 1) throw new InputTypeError('options.chunk', String(options.chunk), 'a positive integer', 'hessian');
+  const K = validChunk(options.chunk, n, api) ?? Math.max(1, Math.min(chooseChunk(n), Math.floor(WORK_BYTES / (16 * N))));
   const buf = new SweepBuffers(N, K);
   for (let c0 = 0; c0 < n; c0 += K) {
     const width = Math.min(K, n - c0);
