@@ -1,7 +1,7 @@
 /**
  * `pnpm bench` — run every benchmark suite and regenerate RESULTS.md.
  *
- *   tsx --conditions=@dualtape/source run.ts [--quick | --smoke] [--suite=name,name] [--no-peers]
+ *   tsx run.ts [--quick | --smoke] [--suite=name,name] [--no-peers]      (after `pnpm build`)
  *
  * --quick     the headline sizes with short sampling (< 1 min)
  * --smoke     every case once at a tiny size, checked, not timed, nothing written
