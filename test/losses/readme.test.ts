@@ -1,4 +1,4 @@
-/** The examples of packages/losses/README.md, run. */
+/** The examples of packages/losses/README.md (and the same example in the root README's "Hessian shapes"), run. */
 import { describe, expect, it } from 'vitest';
 import { hessian, type Scalar } from '@dualtape/core';
 import { blockHessianByColouring, fisherFactor, gaussianNLL, outputHessian } from '@dualtape/losses';
