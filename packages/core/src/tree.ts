@@ -138,6 +138,11 @@ export function unflatten<T>(spec: TreeSpec, values: ArrayLike<T>, typedNumbers 
           for (let i = 0; i < size; i++) out[i] = values[pos++] as number;
           return out;
         }
+        if (s.shape.length === 1) {
+          const out = new Array<unknown>(size);
+          for (let i = 0; i < size; i++) out[i] = values[pos++];
+          return out;
+        }
         const nest = (depth: number): unknown[] => {
           const len = s.shape[depth] ?? 0;
           const out = new Array<unknown>(len);

@@ -37,8 +37,8 @@ const isNumber = (v: unknown): v is number => typeof v === 'number';
 
 /** Flatten a numeric input `x` (see tree.ts). */
 export function flattenInput(x: unknown, api: string, name = 'x'): Flat<number> & { flat: Float64Array } {
-  const f = flatten(x, name, isNumber, api);
-  return { ...f, flat: Float64Array.from(f.values) };
+  const { values, spec, leaves } = flatten(x, name, isNumber, api);
+  return { values, spec, leaves, flat: new Float64Array(values) };
 }
 
 /**
@@ -98,12 +98,16 @@ export function record(tape: Tape, f: (x: never) => unknown, x: unknown, api: st
 
 /** Rebuild the input structure with tracers (arrays, never Float64Arrays, since these hold objects). */
 function rebuildTraced(spec: TreeSpec, tracers: Tracer[]): unknown {
+  if (spec.kind === 'array' && spec.shape.length === 1) return tracers; // the common case: nothing to rebuild
   let pos = 0;
   const build = (s: TreeSpec): unknown => {
     if (s.kind === 'scalar') return tracers[pos++];
     if (s.kind === 'record') return Object.fromEntries(s.keys.map((k, i) => [k, build(s.children[i]!)]));
-    const nest = (d: number): unknown[] =>
-      Array.from({ length: s.shape[d] ?? 0 }, () => (d === s.shape.length - 1 ? tracers[pos++] : nest(d + 1)));
+    const nest = (d: number): unknown[] => {
+      const out: unknown[] = [];
+      for (let i = 0; i < s.shape[d]!; i++) out.push(d === s.shape.length - 1 ? tracers[pos++] : nest(d + 1));
+      return out;
+    };
     return nest(0);
   };
   return build(spec);
