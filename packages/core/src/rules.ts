@@ -90,8 +90,14 @@ export type BinaryOp = (typeof BINARY_OPS)[number];
 export type TernaryOp = (typeof TERNARY_OPS)[number];
 export type OpName = UnaryOp | BinaryOp | TernaryOp;
 
-const zero: PartialFn = () => 0;
-const one: PartialFn = () => 1;
+/** A partial that has the same value everywhere, marked so that the tape reads the number instead of calling it. */
+export type ConstantPartial = PartialFn & { readonly constant: number };
+/** The partial `() => c`, marked as constant (see {@link Primitive.constantD}). */
+export function constant(c: number): ConstantPartial {
+  return Object.assign((() => c) as PartialFn, { constant: c });
+}
+const zero = constant(0);
+const one = constant(1);
 
 /** Numerically stable logistic function: never evaluates exp of a large positive number. */
 function sigmoidValue(a: number): number {
@@ -124,8 +130,8 @@ const sech2 = (a: Scalar): Scalar => div(1, square(cosh(a)));
 
 export const RULES = {
   // ---------------------------------------------------------------- unary
-  neg: { arity: 1, doc: '−a', value: (a) => -a, d: [() => -1], dd: [zero] },
-  square: { arity: 1, doc: 'a²', value: (a) => a * a, d: [(_y, a) => mul(2, a)], dd: [() => 2] },
+  neg: { arity: 1, doc: '−a', value: (a) => -a, d: [constant(-1)], dd: [zero] },
+  square: { arity: 1, doc: 'a²', value: (a) => a * a, d: [(_y, a) => mul(2, a)], dd: [constant(2)] },
   exp: { arity: 1, doc: 'eᵃ', value: Math.exp, d: [(y) => y], dd: [(y) => y] },
   // d/da expm1(a) = eᵃ, computed from a (not as y + 1, which is 0 in floating point at a = −40).
   expm1: { arity: 1, doc: 'eᵃ − 1', value: Math.expm1, d: [(_y, a) => exp(a)], dd: [(_y, a) => exp(a)] },
@@ -195,7 +201,7 @@ export const RULES = {
 
   // ---------------------------------------------------------------- binary
   add: { arity: 2, doc: 'a + b', value: (a, b) => a + b, d: [one, one], dd: [zero, zero, zero] },
-  sub: { arity: 2, doc: 'a − b', value: (a, b) => a - b, d: [one, () => -1], dd: [zero, zero, zero] },
+  sub: { arity: 2, doc: 'a − b', value: (a, b) => a - b, d: [one, constant(-1)], dd: [zero, zero, zero] },
   mul: {
     arity: 2,
     doc: 'a·b',
@@ -317,6 +323,20 @@ export interface Primitive<R extends Rule = Rule> {
   readonly name: string;
   readonly code: number;
   readonly rule: R;
+  /**
+   * For each first partial, its value if it is a {@link constant} (add's 1 and 1, sub's 1 and
+   * −1), else undefined. The recorder reads these instead of calling the rule: linear
+   * primitives then cost no rule call at all. Derived from `rule`, never written by hand.
+   */
+  readonly constantD: readonly (number | undefined)[];
+  /** The same for the packed second partials (mul's 0, 1, 0; add's zeros). */
+  readonly constantDD: readonly (number | undefined)[];
+}
+
+const constantOf = (p: PartialFn): number | undefined => (p as Partial<ConstantPartial>).constant;
+/** The primitive handle of a rule: its opcode and its constant partials. */
+function primitive<R extends Rule>(name: string, code: number, rule: R): Primitive<R> {
+  return { name, code, rule, constantD: rule.d.map(constantOf), constantDD: rule.dd.map(constantOf) };
 }
 
 /** Opcode of a tape node that is an input of the differentiated function. */
@@ -330,7 +350,7 @@ const MAX_CODES = 256;
 export const OP_NAMES: readonly OpName[] = [...UNARY_OPS, ...BINARY_OPS, ...TERNARY_OPS];
 /** The built-in primitives by name. */
 export const PRIM = Object.fromEntries(
-  OP_NAMES.map((name, k) => [name, { name, code: k + 2, rule: RULES[name] }]),
+  OP_NAMES.map((name, k) => [name, primitive(name, k + 2, RULES[name])]),
 ) as { readonly [K in OpName]: Primitive<(typeof RULES)[K]> };
 
 /** Primitive of each opcode (undefined for input and constant nodes); grows with definePrimitive. */
@@ -357,7 +377,7 @@ export function definePrimitive<R extends Rule>(name: string, rule: R): Primitiv
   if (rule.d.length !== rule.arity || rule.dd.length !== (rule.arity * (rule.arity + 1)) / 2) {
     throw new DualtapeError(`definePrimitive: ${name} has arity ${rule.arity} but ${rule.d.length} first and ${rule.dd.length} second partials`);
   }
-  const p: Primitive<R> = { name, code, rule };
+  const p = primitive(name, code, rule);
   PRIMITIVE_OF_CODE.push(p);
   ARITY[code] = rule.arity;
   return p;

@@ -86,14 +86,15 @@ export function secondPartials(tape: Tape): Float64Array {
   let s = 0;
   let q = 0;
   for (let i = 0; i < tape.size; i++) {
-    const rule = PRIMITIVE_OF_CODE[op[i]!]?.rule;
-    if (rule === undefined) continue; // input or constant
+    const p = PRIMITIVE_OF_CODE[op[i]!];
+    if (p === undefined) continue; // input or constant
+    const { rule, constantDD } = p;
     const n = rule.arity;
     const a = value[arg[s]!]!;
     const b = n > 1 ? value[arg[s + 1]!]! : 0;
     const c = n > 2 ? value[arg[s + 2]!]! : 0;
     const y = value[i]!;
-    for (const dd of rule.dd) out[q++] = (dd as PartialFn)(y, a, b, c) as number;
+    for (let t = 0; t < rule.dd.length; t++) out[q++] = constantDD[t] ?? ((rule.dd[t] as PartialFn)(y, a, b, c) as number);
     s += n;
   }
   return out;

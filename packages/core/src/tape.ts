@@ -26,7 +26,6 @@ import {
   OP_CONST,
   OP_INPUT,
   type BinaryRule,
-  type PartialFn,
   type Primitive,
   type TernaryRule,
   type UnaryRule,
@@ -217,25 +216,25 @@ function tapeOf(op: string, a: Scalar, b: Scalar = 0, c: Scalar = 0): Tape {
 const valueOf = (x: Scalar): number => (typeof x === 'number' ? x : (x as Tracer).value);
 
 /** Record a unary primitive applied to a tracer. */
-export function record1({ name: op, code, rule }: Primitive<UnaryRule>, a: Scalar): Tracer {
+export function record1({ name: op, code, rule, constantD }: Primitive<UnaryRule>, a: Scalar): Tracer {
   const tape = tapeOf(op, a);
   const ia = operandIndex(tape, a, op);
   const av = valueOf(a);
   const y = rule.value(av);
-  const pa = rule.d[0](y, av, 0, 0) as number;
+  const pa = constantD[0] ?? (rule.d[0](y, av, 0, 0) as number);
   return new Tracer(tape, tape.push1(code, y, ia, pa), y, tape.epoch);
 }
 
 /** Record a binary primitive; at least one argument is a tracer, a number becomes a constant node. */
-export function record2({ name: op, code, rule }: Primitive<BinaryRule>, a: Scalar, b: Scalar): Tracer {
+export function record2({ name: op, code, rule, constantD }: Primitive<BinaryRule>, a: Scalar, b: Scalar): Tracer {
   const tape = tapeOf(op, a, b);
   const ia = operandIndex(tape, a, op);
   const ib = operandIndex(tape, b, op);
   const av = valueOf(a);
   const bv = valueOf(b);
   const y = rule.value(av, bv);
-  const pa = (rule.d[0] as PartialFn)(y, av, bv, 0) as number;
-  const pb = (rule.d[1] as PartialFn)(y, av, bv, 0) as number;
+  const pa = constantD[0] ?? (rule.d[0](y, av, bv, 0) as number);
+  const pb = constantD[1] ?? (rule.d[1](y, av, bv, 0) as number);
   return new Tracer(tape, tape.push2(code, y, ia, pa, ib, pb), y, tape.epoch);
 }
 
