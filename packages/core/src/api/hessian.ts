@@ -116,8 +116,12 @@ export function hessian<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, opti
   return withSecondOrder(f, x, 'hessian', (so, _n, rec) => {
     const data = new Float64Array(n * n);
     if (so) {
-      forEachColumnBatch(so, options, 'hessian', (c0, width, adjdot, K) => {
-        for (let i = 0; i < n; i++) for (let k = 0; k < width; k++) data[i * n + c0 + k] = adjdot[i * K + k]!;
+      forEachColumnBatch(so, options, 'hessian', (c0, width, buf) => {
+        const { adjdot, aLive, K } = buf;
+        for (let i = 0; i < n; i++) {
+          if (!aLive[i]) continue; // a row never written is zero, and so is this stretch of H
+          for (let k = 0; k < width; k++) data[i * n + c0 + k] = adjdot[i * K + k]!;
+        }
       });
     }
     return new Matrix(n, n, data, rec.input.leaves, rec.input.leaves);
@@ -134,7 +138,7 @@ export function hessianDiagonal<X extends Input>(f: (x: Traced<X>) => Scalar, x:
   return withSecondOrder(f, x, 'hessianDiagonal', (so, n, rec) => {
     const diag = new Float64Array(n);
     if (so) {
-      forEachColumnBatch(so, options, 'hessianDiagonal', (c0, width, adjdot, K) => {
+      forEachColumnBatch(so, options, 'hessianDiagonal', (c0, width, { adjdot, K }) => {
         for (let k = 0; k < width; k++) diag[c0 + k] = adjdot[(c0 + k) * K + k]!;
       });
     }
@@ -142,12 +146,12 @@ export function hessianDiagonal<X extends Input>(f: (x: Traced<X>) => Scalar, x:
   });
 }
 
-/** Sweep the unit directions e_{c0} … e_{c0+width−1} in batches of K, handing each batch's H·E to `take`. */
+/** Sweep the unit directions e_{c0} … e_{c0+width−1} in batches of K, handing each batch's H·E (in `buf.adjdot`) to `take`. */
 function forEachColumnBatch(
   so: SecondOrder,
   options: HessianOptions,
   api: string,
-  take: (c0: number, width: number, adjdot: Float64Array, K: number) => void,
+  take: (c0: number, width: number, buf: SweepBuffers) => void,
 ): void {
   const { n } = so;
   const N = so.tape.size;
@@ -155,9 +159,9 @@ function forEachColumnBatch(
   const buf = new SweepBuffers(N, K);
   for (let c0 = 0; c0 < n; c0 += K) {
     const width = Math.min(K, n - c0);
-    const adjdot = so.products(buf, (b) => {
+    so.products(buf, (b) => {
       for (let k = 0; k < width; k++) b.seed(c0 + k, k, 1);
     });
-    take(c0, width, adjdot, K);
+    take(c0, width, buf);
   }
 }
