@@ -59,6 +59,8 @@ export const engine: Suite = {
       cases.push(
         { task: 'hessian', impl: CLOSED, run: p.closed.hessian, reference: H, note: 'tridiagonal, written dense' },
         { task: 'hessian', impl: `dualtape dense, default chunk ${chooseChunk(denseN)}`, run: () => hessian(p.f, p.x), reference: H },
+        // the evidence for the chunk threshold 32 (core's chooseChunk): half and double it
+        ...[16, 64].map((chunk): Case => ({ task: 'hessian', impl: `dualtape dense, chunk ${chunk}`, run: () => hessian(p.f, p.x, { chunk }), reference: H })),
       );
       tables.push({ id: p.id, title: `extended Rosenbrock, n = ${denseN}: dense Hessian`, cases });
     }

@@ -98,6 +98,9 @@ describe('dualtape hessian --json', () => {
 
   it('reads -x^2 as -(x^2), 2^3^2 as 512 and 1e-3 as a number', () => {
     expect(json(['hessian', ' -x^2', '--at', 'x=3', '--json'])).toMatchObject({ value: -9, gradient: [-6], hessian: [[-2]] });
+    // an expression that begins with "-" is recognised as the expression, before or after the options
+    expect(json(['hessian', '-x^2', '--at', 'x=3', '--json'])).toMatchObject({ value: -9, gradient: [-6], hessian: [[-2]] });
+    expect(json(['hessian', '--at', 'x=3', '-x^2*y', '--wrt', 'x', '--at', 'y=2', '--json'])).toMatchObject({ value: -18, gradient: [-12], hessian: [[-4]] });
     expect(json(['hessian', '2^3^2 + 1e-3*x', '--at', 'x=1', '--json'])).toMatchObject({ value: 512.001, gradient: [0.001] });
   });
 
@@ -137,6 +140,10 @@ describe('dualtape hessian: human-readable output', () => {
   it('says positive definite, negative definite, semidefinite', () => {
     expect(dualtape(['hessian', 'x^2 + x*y + y^2', '--at', 'x=1,y=2']).stdout).toContain('is positive definite');
     expect(dualtape(['hessian', ' -x^2 - y^2', '--at', 'x=1,y=2']).stdout).toContain('is negative definite');
+    // outside the domain: the value is NaN and the report says how to read the derivatives
+    const out = dualtape(['hessian', 'log(x)', '--at', 'x=-1']).stdout;
+    expect(out).toContain('the value is NaN');
+    expect(out).toMatch(/gradient[\s\S]*-1/);
     expect(dualtape(['hessian', '(x+y)^2', '--at', 'x=1,y=2']).stdout).toContain('is positive semidefinite');
   });
 });

@@ -22,3 +22,17 @@ describe('README API example', () => {
     expect(hessian((p: Scalar[]) => add(mul(p[0]!, p[0]!), mul(p[0]!, p[1]!)), [1, 2]).toArray()).toEqual([[2, 1], [1, 0]]);
   });
 });
+
+describe('README fused-primitive example', () => {
+  it('cube: Hessian at 2 is 12', async () => {
+    const { applyPrimitive, definePrimitive, hessian: h, mul: m, square: sq } = await import('@dualtape/core');
+    const cube = definePrimitive('readme_cube', {
+      arity: 1,
+      doc: 'a³',
+      value: (a) => a * a * a,
+      d: [(_y, a) => m(3, sq(a))],
+      dd: [(_y, a) => m(6, a)],
+    });
+    expect(Array.from(h((x: Scalar) => applyPrimitive(cube, [x]), 2).data)).toEqual([12]);
+  });
+});

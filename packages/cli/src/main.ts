@@ -28,7 +28,7 @@ function buildProgram(write: (text: string) => void): Command {
   program
     .command('hessian')
     .description('value, gradient and exact Hessian of an expression, with eigenvalues and definiteness')
-    .argument('<expr>', 'expression, e.g. "log(sigma) + (x-mu)^2/(2*sigma^2)" (start it with a space if it begins with "-")')
+    .argument('<expr>', 'expression, e.g. "log(sigma) + (x-mu)^2/(2*sigma^2)"; one that begins with "-" works too')
     .option('--wrt <names>', 'variables to differentiate, comma-separated (default: all, in order of appearance)')
     .option('--at <name=value,...>', 'the point and the constants, e.g. x=1.3,mu=0.2,sigma=0.8 (repeatable)', collect, [])
     .option('--json', 'print exactly one JSON object {"value","wrt","gradient","hessian"}')
@@ -76,12 +76,44 @@ function buildProgram(write: (text: string) => void): Command {
   return program;
 }
 
+/** Options of `hessian` that take a value, and those that do not. */
+const HESSIAN_VALUE_OPTIONS = ['--wrt', '--at', '--trace-format', '--trace-file'];
+const HESSIAN_FLAGS = ['--json', '--trace', '--debug', '-h', '--help'];
+
+/**
+ * An expression that starts with a minus (`-x^2`) looks like an option to any argument parser.
+ * For `hessian`, when no other token is the expression, a token that starts with a single "-"
+ * and is none of its options is the expression: move it behind a `--` at the end, where
+ * commander reads it as the positional argument. (Unknown `--options` stay options.)
+ */
+export function expressionFirst(argv: readonly string[]): string[] {
+  const at = argv.indexOf('hessian');
+  if (at < 0 || argv.includes('--')) return [...argv];
+  const out = argv.slice(0, at + 1);
+  let expr: string | undefined;
+  let positional = false;
+  for (let i = at + 1; i < argv.length; i++) {
+    const t = argv[i]!;
+    const name = t.split('=')[0]!;
+    if (HESSIAN_VALUE_OPTIONS.includes(name)) {
+      out.push(t);
+      if (!t.includes('=') && i + 1 < argv.length) out.push(argv[++i]!);
+    } else if (t.startsWith('-') && !t.startsWith('--') && !HESSIAN_FLAGS.includes(t) && expr === undefined) {
+      expr = t;
+    } else {
+      positional ||= !t.startsWith('-');
+      out.push(t);
+    }
+  }
+  return expr === undefined || positional ? [...argv] : [...out, '--', expr];
+}
+
 /** Run the CLI on `argv` (without node and script); returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const debug = argv.includes('--debug');
   const program = buildProgram((text) => process.stdout.write(text));
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(expressionFirst(argv), { from: 'user' });
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -102,4 +134,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// `dualtape … | head` closes stdout early: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 process.exitCode = await main(process.argv.slice(2));

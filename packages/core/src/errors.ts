@@ -2,8 +2,8 @@
  * Typed errors. Every error dualtape throws on bad input is one of these classes, and its
  * message names the argument, what it got (its shape or value) and what was expected.
  *
- * Mathematical NaN is *not* an error: `log(-1)` is NaN and its derivative is NaN, as IEEE 754
- * says. Only misuse of the API (wrong shapes, wrong types, leaked tracers, budgets) throws.
+ * Mathematical NaN is *not* an error: `log(-1)` is NaN (IEEE 754), and each partial is its
+ * formula evaluated there (d/dx log x = 1/x = −1), as in JAX and PyTorch. Only misuse of the API (wrong shapes, wrong types, leaked tracers, budgets) throws.
  */
 
 /** Base class of every error dualtape throws on purpose. */

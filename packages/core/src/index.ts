@@ -12,6 +12,8 @@ export {
   RULES,
   PRIM,
   definePrimitive,
+  constant,
+  type ConstantPartial,
   codeName,
   OP_NAMES,
   UNARY_OPS,

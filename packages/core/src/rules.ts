@@ -18,7 +18,8 @@
  *   still records them so that a replayed tape recomputes branch conditions.
  * - Kinks follow JAX: d|x|/dx at 0 is 0; max/min at a tie give ½ to each argument.
  * - Edge values of `pow` at base 0 are the one-sided limits (see `pow`).
- * - NaN follows IEEE 754: `log(-1)` is NaN and so is its derivative; atan2 at (0, 0) has NaN
+ * - Outside the domain the value is NaN (IEEE 754) and a partial is its formula evaluated there:
+ *   `log(-1)` is NaN with derivative 1/x = −1 (as JAX and PyTorch); atan2 at (0, 0) has NaN
  *   partials (0/0).
  *
  * Sources: standard calculus; the stable forms of sigmoid and softplus follow

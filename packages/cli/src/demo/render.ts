@@ -93,7 +93,12 @@ export function renderDemo(r: DemoResult, m: DemoMatrices): string {
   out.push('Parameter Hessian ∇²L(θ) at the optimum (exact, forward-over-reverse; the observed information):');
   out.push(indent(table(ph.matrix, [...PARAM_NAMES], [...PARAM_NAMES])));
   out.push(`  eigenvalues  ${ph.eigenvalues.map((e) => fmt(e, 8)).join(', ')}   → ${ph.definiteness}`);
-  out.push(`  fused Gaussian nodes vs composed primitives: max |ΔH| / max |H| = ${e3(ph.fusedVsComposed)}`, '');
+  out.push('  (entries of order 1e-13 are rounding around exact zeros: at the optimum ∂²L/∂a∂c = −2·∂L/∂a = 0)');
+  out.push(
+    `  the loss recorded as one fused tape node per sample (closed-form partials) vs composed from primitives:`,
+    `  max |ΔH| / max |H| = ${e3(ph.fusedVsComposed)}`,
+    '',
+  );
 
   const n = oh.size / 2;
   out.push(`Output Hessian ∂²L/∂o² over o = (μ₁, σ₁, μ₂, σ₂, …, μₙ, σₙ): ${oh.size}×${oh.size}, by the engine (forward-over-reverse over all ${oh.size} outputs)`);
@@ -110,7 +115,7 @@ export function renderDemo(r: DemoResult, m: DemoMatrices): string {
   out.push(`  max |engine − closed form| over all ${n} blocks: ${e3(oh.maxDifference)}   (entries up to ${fmt(oh.maxEntry, 4)})`, '');
 
   const { tile, cells } = tiling(oh.size, 2, 48);
-  out.push(`Structure: ${oh.size}×${oh.size} in ${cells}×${cells} tiles of ${tile}×${tile} ('#': a tile with an entry ≠ 0), and the signs of the top-left 8×8 corner:`);
+  out.push(`Structure: ${oh.size}×${oh.size} in ${cells}×${cells} tiles of up to ${tile}×${tile} ('#': a tile with an entry ≠ 0), and the signs of the top-left 8×8 corner:`);
   const corner = Math.min(8, oh.size);
   const F: BlockDiagonal = m.fisher;
   out.push(

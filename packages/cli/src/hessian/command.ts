@@ -61,6 +61,12 @@ export function renderReport(p: Problem, r: HessianReport): string {
   lines.push(`at ${point || '(no variables)'}${consts ? `   (constants: ${consts})` : ''}`);
   lines.push('');
   lines.push(`value  ${fmt(r.value)}`);
+  if (Number.isNaN(r.value)) {
+    lines.push(
+      'note   the value is NaN: the point is outside the domain of the expression (e.g. log of a negative).',
+      '       The derivatives below are the rules evaluated there (d/dx log x = 1/x), as in JAX and PyTorch; read them with care.',
+    );
+  }
   if (r.wrt.length === 0) {
     lines.push('', 'no --wrt variables: nothing to differentiate');
     return lines.join('\n');
