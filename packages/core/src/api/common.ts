@@ -35,8 +35,28 @@ export type Primal<O> = O extends Scalar ? number : O extends readonly (infer E)
 
 const isNumber = (v: unknown): v is number => typeof v === 'number';
 
+/** Every entry a number (a loop, not `every`, which skips the holes of a sparse array). */
+function allNumbers(a: readonly unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) if (typeof a[i] !== 'number') return false;
+  return true;
+}
+
+/** A flattened numeric input: its values in flat order (`values` and `flat` may be the same array). */
+export interface FlatInput {
+  readonly values: ArrayLike<number>;
+  readonly spec: TreeSpec;
+  readonly leaves: Leaf[];
+  readonly flat: Float64Array;
+}
+
 /** Flatten a numeric input `x` (see tree.ts). */
-export function flattenInput(x: unknown, api: string, name = 'x'): Flat<number> & { flat: Float64Array } {
+export function flattenInput(x: unknown, api: string, name = 'x'): FlatInput {
+  // Fast path for the commonest input, a flat array of numbers: no tree walk.
+  if (x instanceof Float64Array || (Array.isArray(x) && allNumbers(x))) {
+    const n = x.length;
+    const flat = new Float64Array(x as ArrayLike<number>);
+    return { values: flat, spec: { kind: 'array', shape: [n], typed: !Array.isArray(x) }, leaves: [{ path: '', offset: 0, size: n, shape: [n] }], flat };
+  }
   const { values, spec, leaves } = flatten(x, name, isNumber, api);
   return { values, spec, leaves, flat: new Float64Array(values) };
 }
@@ -46,7 +66,7 @@ export function flattenInput(x: unknown, api: string, name = 'x'): Flat<number> 
  * array of the right total length is accepted too.
  * @throws {ShapeError} naming `name`, its shape and the expected one.
  */
-export function flattenLike(v: unknown, like: { spec: TreeSpec; values: unknown[] }, api: string, name: string, of: string): Float64Array {
+export function flattenLike(v: unknown, like: { spec: TreeSpec; values: ArrayLike<unknown> }, api: string, name: string, of: string): Float64Array {
   const f = flatten(v, name, isNumber, api);
   const flatOk = f.spec.kind === 'array' && f.spec.shape.length === 1 && f.values.length === like.values.length;
   if (!sameStructure(f.spec, like.spec) && !flatOk) {
@@ -55,9 +75,12 @@ export function flattenLike(v: unknown, like: { spec: TreeSpec; values: unknown[
   return Float64Array.from(f.values);
 }
 
+const SCALAR: TreeSpec = { kind: 'scalar' };
+const SCALAR_LEAF: Leaf = { path: '', offset: 0, size: 1, shape: [] };
+
 /** A function recorded on a tape: its inputs, and its outputs as node indices. */
 export interface Recording {
-  readonly input: Flat<number> & { flat: Float64Array };
+  readonly input: FlatInput;
   readonly output: Flat<Scalar>;
   /** Node index of each output scalar; −1 for an output that is a plain number (a constant). */
   readonly outNodes: Int32Array;
@@ -69,11 +92,11 @@ export interface Recording {
  * Record `f(x)` on `tape` (which must have begun) and stop the recording.
  * @throws {TracerError} if `f` returns a tracer of another tape or a forward-mode dual.
  */
-export function record(tape: Tape, f: (x: never) => unknown, x: unknown, api: string): Recording {
-  const input = flattenInput(x, api);
+export function record(tape: Tape, f: (x: never) => unknown, x: unknown, api: string, flattened?: FlatInput): Recording {
+  const input = flattened ?? flattenInput(x, api);
   const tracers = recordInputs(tape, input.flat);
   const out = (f as (x: unknown) => unknown)(rebuildTraced(input.spec, tracers));
-  const output = flatten(out, 'f(x)', isScalar, api);
+  const output: Flat<Scalar> = isScalar(out) ? { values: [out], spec: SCALAR, leaves: [SCALAR_LEAF] } : flatten(out, 'f(x)', isScalar, api);
   const outNodes = new Int32Array(output.values.length);
   const outValues = new Float64Array(output.values.length);
   output.values.forEach((y, k) => {

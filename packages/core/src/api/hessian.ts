@@ -16,7 +16,7 @@ import { withTape, type Tape } from '../tape.js';
 import { unflatten, type Input } from '../tree.js';
 import { chooseChunk, validChunk } from './forward.js';
 import { describeValue } from '../math.js';
-import { flattenInput, flattenLike, record, scalarOutput, type Like, type Traced } from './common.js';
+import { flattenInput, flattenLike, record, scalarOutput, type FlatInput, type Like, type Traced } from './common.js';
 
 /** Options of {@link hessian} and {@link hessianDiagonal}. */
 export interface HessianOptions {
@@ -63,9 +63,15 @@ class SecondOrder {
 }
 
 /** Record f and set up second-order sweeps; `body` gets null when f(x) does not depend on x. */
-function withSecondOrder<R>(f: (x: never) => Scalar, x: unknown, api: string, body: (so: SecondOrder | null, n: number, rec: ReturnType<typeof record>) => R): R {
+function withSecondOrder<R>(
+  f: (x: never) => Scalar,
+  x: unknown,
+  api: string,
+  input: FlatInput,
+  body: (so: SecondOrder | null, n: number, rec: ReturnType<typeof record>) => R,
+): R {
   return withTape((tape) => {
-    const rec = record(tape, f, x, api);
+    const rec = record(tape, f, x, api, input);
     const out = scalarOutput(rec, api);
     const n = rec.input.flat.length;
     return body(out < 0 ? null : new SecondOrder(tape, out, n), n, rec);
@@ -86,7 +92,7 @@ function withSecondOrder<R>(f: (x: never) => Scalar, x: unknown, api: string, bo
 export function hvp<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, v: unknown): Like<X> {
   const input = flattenInput(x, 'hvp');
   const dir = flattenLike(v, input, 'hvp', 'v', 'x');
-  return withSecondOrder(f, x, 'hvp', (so, n, rec) => {
+  return withSecondOrder(f, x, 'hvp', input, (so, n, rec) => {
     const result = new Float64Array(n);
     if (so) {
       const adjdot = so.products(new SweepBuffers(so.tape.size, 1), (buf) => dir.forEach((v, i) => v !== 0 && buf.seed(i, 0, v)));
@@ -109,11 +115,12 @@ export function hvp<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, v: unkno
  * @example hessian((p) => add(mul(p[0], p[0]), mul(p[0], p[1])), [1, 2]).toArray() // [[2, 1], [1, 0]]
  */
 export function hessian<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, options: HessianOptions = {}): Matrix {
-  const n = flattenInput(x, 'hessian').flat.length;
+  const input = flattenInput(x, 'hessian');
+  const n = input.flat.length;
   const budget = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if (typeof budget !== 'number' || !(budget > 0)) throw new InputTypeError('options.maxBytes', describeValue(budget), 'a positive number of bytes', 'hessian');
   if (n * n * 8 > budget) throw new MemoryBudgetError('hessian', n * n * 8, budget, `a dense Hessian over n = ${n} inputs (n² × 8 bytes)`);
-  return withSecondOrder(f, x, 'hessian', (so, _n, rec) => {
+  return withSecondOrder(f, x, 'hessian', input, (so, _n, rec) => {
     const data = new Float64Array(n * n);
     if (so) {
       forEachColumnBatch(so, options, 'hessian', (c0, width, buf) => {
@@ -135,7 +142,7 @@ export function hessian<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, opti
  * @throws {NonScalarOutputError} if f does not return one scalar
  */
 export function hessianDiagonal<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, options: HessianOptions = {}): Like<X> {
-  return withSecondOrder(f, x, 'hessianDiagonal', (so, n, rec) => {
+  return withSecondOrder(f, x, 'hessianDiagonal', flattenInput(x, 'hessianDiagonal'), (so, n, rec) => {
     const diag = new Float64Array(n);
     if (so) {
       forEachColumnBatch(so, options, 'hessianDiagonal', (c0, width, { adjdot, K }) => {
