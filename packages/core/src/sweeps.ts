@@ -106,13 +106,17 @@ export function secondPartials(tape: Tape): Float64Array {
  * node has tangent 0 here, and ∞·0 must not turn it into NaN — the result must not depend on
  * which directions share a batch.
  */
-function accumulate(out: Float64Array, o: number, c: number, src: Float64Array, s: number, K: number): void {
+function accumulate(out: Float64Array, o: number, c: number, src: Float64Array, s: number, K: number, fresh: boolean): void {
   if (c - c === 0) {
-    for (let k = 0; k < K; k++) out[o + k] = out[o + k]! + c * src[s + k]!; // c finite: the hot path
+    // c finite: the hot path. A fresh row (not live yet) holds stale numbers: write, don't add.
+    // (0 + … turns a −0 product into +0, as adding to a zeroed row would.)
+    if (fresh) for (let k = 0; k < K; k++) out[o + k] = 0 + c * src[s + k]!;
+    else for (let k = 0; k < K; k++) out[o + k] = out[o + k]! + c * src[s + k]!;
   } else {
     for (let k = 0; k < K; k++) {
       const t = src[s + k]!;
-      if (t !== 0) out[o + k] = out[o + k]! + c * t;
+      if (t !== 0) out[o + k] = (fresh ? 0 : out[o + k]!) + c * t;
+      else if (fresh) out[o + k] = 0;
     }
   }
 }
@@ -121,11 +125,14 @@ function accumulate(out: Float64Array, o: number, c: number, src: Float64Array, 
  * Work buffers of the K-direction sweeps, node-major (row i holds node i's K entries), kept
  * across batches of directions.
  *
- * Rows that were never written are all zero, and a flag per row records whether it was
- * written ("live"). The sweeps skip rows that are not live. This is exact (the skipped terms
- * are products with an all-zero row) and it is what makes a dense Hessian of a sparse problem
- * cheap: seeded with unit vectors, only the nodes that depend on the seeded inputs ever carry
- * a tangent, so a batch costs O(N) flag tests plus O(K) per live node.
+ * A flag per row records whether the row has been written in this batch ("live"); a row that
+ * is not live stands for all zeros (whatever stale numbers it holds from an earlier batch), and
+ * its first write overwrites instead of adding, so starting a batch only resets the flags. The
+ * sweeps skip rows that are not live. This is exact (the skipped terms are products with an
+ * all-zero row) and it is what makes a dense Hessian of a sparse problem cheap: seeded with
+ * unit vectors, only the nodes that depend on the seeded inputs ever carry a tangent, so a
+ * batch costs O(N) flag tests plus O(K) per live node. Read rows through {@link tangent} and
+ * {@link adjointTangent}, which respect the flags.
  */
 export class SweepBuffers {
   /** Tangents v̇, K per node. */
@@ -147,21 +154,25 @@ export class SweepBuffers {
     this.tLive = new Uint8Array(N);
     this.aLive = new Uint8Array(N);
   }
-  /** Set entry k of the seed of input node i. */
+  /** Set entry k of the seed of input node i (the row's other entries are 0 unless seeded too). */
   seed(i: number, k: number, value: number): void {
-    this.tdot[i * this.K + k] = value;
+    const { K, tdot } = this;
+    if (!this.tLive[i]) for (let j = i * K; j < (i + 1) * K; j++) tdot[j] = 0;
     this.tLive[i] = 1;
+    tdot[i * K + k] = value;
   }
-  /** Zero the live rows and their flags: O(N) plus O(K) per live row. */
+  /** Start a new batch: every row stands for zeros again. O(N) byte stores. */
   clear(): void {
-    const { K, tdot, adjdot, tLive, aLive } = this;
-    for (let i = 0; i < this.N; i++) {
-      // plain loops: a fill() call per row costs more than K stores
-      if (tLive[i]) for (let k = i * K; k < (i + 1) * K; k++) tdot[k] = 0;
-      if (aLive[i]) for (let k = i * K; k < (i + 1) * K; k++) adjdot[k] = 0;
-    }
-    tLive.fill(0);
-    aLive.fill(0);
+    this.tLive.fill(0);
+    this.aLive.fill(0);
+  }
+  /** Entry k of node i's tangent v̇ᵢ. */
+  tangent(i: number, k: number): number {
+    return this.tLive[i] ? this.tdot[i * this.K + k]! : 0;
+  }
+  /** Entry k of the tangent of node i's adjoint, (v̄ᵢ)˙; for an input i, (H·V)[i, k]. */
+  adjointTangent(i: number, k: number): number {
+    return this.aLive[i] ? this.adjdot[i * this.K + k]! : 0;
   }
 }
 
@@ -181,8 +192,9 @@ export function tangentSweep(tape: Tape, buf: SweepBuffers): void {
       const p = partial[j]!;
       const a = arg[j]!;
       if (p === 0 || !tLive[a]) continue; // see "Zero skipping" and SweepBuffers
+      const fresh = !tLive[i];
       tLive[i] = 1;
-      accumulate(tdot, row, p, tdot, a * K, K);
+      accumulate(tdot, row, p, tdot, a * K, K, fresh);
     }
     s += n;
   }
@@ -215,8 +227,9 @@ export function hvpSweep(tape: Tape, adj: Float64Array, second: Float64Array, bu
         if (p === 0) continue;
         const a = arg[s + j]!;
         const to = a * K;
+        const fresh = !aLive[a];
         aLive[a] = 1;
-        accumulate(adjdot, to, p, adjdot, row, K);
+        accumulate(adjdot, to, p, adjdot, row, K, fresh);
       }
     }
     // second-order terms: (v̄ⱼ)˙ += v̄ᵢ · ∂²vᵢ/∂vⱼ∂vₘ · v̇ₘ, only for arguments m with a live tangent
@@ -231,8 +244,9 @@ export function hvpSweep(tape: Tape, adj: Float64Array, second: Float64Array, bu
         if (h === 0) continue;
         const a = arg[s + j]!;
         const to = a * K;
+        const fresh = !aLive[a];
         aLive[a] = 1;
-        accumulate(adjdot, to, g * h, tdot, from, K);
+        accumulate(adjdot, to, g * h, tdot, from, K, fresh);
       }
     }
   }

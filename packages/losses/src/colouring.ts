@@ -77,10 +77,9 @@ export function blockHessianByColouring<X extends Input>(f: (z: Traced<X>) => Sc
     for (let j = 0; j < v.length; j++) buf.seed(j, d, v[j]!);
     tangentSweep(tape, buf);
     hvpSweep(tape, adj, second, buf);
-    const { adjdot } = buf;
 
     for (let i = 0; i < n; i++) {
-      for (let r = 0; r < d; r++) for (let k = 0; k < d; k++) blocks[i * d * d + r * d + k] = adjdot[(i * d + r) * K + k]!;
+      for (let r = 0; r < d; r++) for (let k = 0; k < d; k++) blocks[i * d * d + r * d + k] = buf.adjointTangent(i * d + r, k);
     }
     const H = new BlockDiagonal(n, d, blocks);
     if (verify) {
@@ -88,7 +87,7 @@ export function blockHessianByColouring<X extends Input>(f: (z: Traced<X>) => Sc
       let scale = 1;
       for (let j = 0; j < nd; j++) scale = Math.max(scale, Math.abs(hv[j]!));
       for (let j = 0; j < nd; j++) {
-        const exact = adjdot[j * K + d]!;
+        const exact = buf.adjointTangent(j, d);
         if (Math.abs(exact - hv[j]!) > 1e-9 * scale) {
           throw new DualtapeError(
             `${api}: f is not a sum of per-sample terms over blocks of d = ${d}: at flat entry ${j} (sample ${Math.floor(j / d)}), ` +

@@ -71,7 +71,6 @@ export function traceProblem(p: Problem): Trace {
       tangentSweep(tape, buf);
       hvpSweep(tape, adj, secondPartials(tape), buf);
     }
-    const { tdot, adjdot } = buf;
     const nodes: TraceNode[] = [];
     let s = 0;
     for (let i = 0; i < N; i++) {
@@ -87,9 +86,9 @@ export function traceProblem(p: Problem): Trace {
         partials,
         ...(i < n ? { name: p.wrt[i]! } : {}),
         primal: tape.value[i]!,
-        tangent: tdot[i]!,
+        tangent: buf.tangent(i, 0),
         adjoint: adj[i]!,
-        adjointTangent: adjdot[i]!,
+        adjointTangent: buf.adjointTangent(i, 0),
       };
       nodes.push(node);
     }

@@ -51,14 +51,13 @@ class SecondOrder {
 
   /**
    * H·V for the K directions that `seed` writes into `buf` (via `buf.seed(i, k, value)`).
-   * On return `buf.adjdot[i * K + k]` = (H·V)[i, k] for the inputs i < n.
+   * On return `buf.adjointTangent(i, k)` = (H·V)[i, k] for the inputs i < n.
    */
-  products(buf: SweepBuffers, seed: (buf: SweepBuffers) => void): Float64Array {
+  products(buf: SweepBuffers, seed: (buf: SweepBuffers) => void): void {
     buf.clear();
     seed(buf);
     tangentSweep(this.tape, buf);
     hvpSweep(this.tape, this.adj, this.second, buf);
-    return buf.adjdot;
   }
 }
 
@@ -95,8 +94,9 @@ export function hvp<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, v: unkno
   return withSecondOrder(f, x, 'hvp', input, (so, n, rec) => {
     const result = new Float64Array(n);
     if (so) {
-      const adjdot = so.products(new SweepBuffers(so.tape.size, 1), (buf) => dir.forEach((v, i) => v !== 0 && buf.seed(i, 0, v)));
-      result.set(adjdot.subarray(0, n));
+      const buf = new SweepBuffers(so.tape.size, 1);
+      so.products(buf, (b) => dir.forEach((v, i) => v !== 0 && b.seed(i, 0, v)));
+      for (let i = 0; i < n; i++) result[i] = buf.adjointTangent(i, 0);
     }
     return unflatten(rec.input.spec, result, true) as Like<X>;
   });
@@ -145,8 +145,8 @@ export function hessianDiagonal<X extends Input>(f: (x: Traced<X>) => Scalar, x:
   return withSecondOrder(f, x, 'hessianDiagonal', flattenInput(x, 'hessianDiagonal'), (so, n, rec) => {
     const diag = new Float64Array(n);
     if (so) {
-      forEachColumnBatch(so, options, 'hessianDiagonal', (c0, width, { adjdot, K }) => {
-        for (let k = 0; k < width; k++) diag[c0 + k] = adjdot[(c0 + k) * K + k]!;
+      forEachColumnBatch(so, options, 'hessianDiagonal', (c0, width, buf) => {
+        for (let k = 0; k < width; k++) diag[c0 + k] = buf.adjointTangent(c0 + k, k);
       });
     }
     return unflatten(rec.input.spec, diag, true) as Like<X>;
