@@ -27,7 +27,7 @@ export {
   type Primitive,
   type PartialFn,
 } from './rules.js';
-export { reverseSweep, tangentSweep, hvpSweep, hvpByDualSweep, secondPartials, SweepBuffers } from './sweeps.js';
+export { reverseSweep, tangentSweep, hvpSweep, hvpByDualSweep, secondPartials, neededTangents, SweepBuffers } from './sweeps.js';
 export { Matrix } from './matrix.js';
 export { flatten, unflatten, type Input, type Leaf, type TreeSpec } from './tree.js';
 export { grad, valueAndGrad, vjp, jacrev } from './api/reverse.js';

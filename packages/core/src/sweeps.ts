@@ -101,6 +101,34 @@ export function secondPartials(tape: Tape): Float64Array {
 }
 
 /**
+ * Which nodes' tangents the second-order sweep can use (an activity analysis, computed once per
+ * tape). {@link hvpSweep} reads a tangent v̇ₘ only in a term v̄ᵢ·∂²vᵢ/∂vⱼ∂vₘ·v̇ₘ with a
+ * non-zero adjoint and second partial; and v̇ₘ is built from its arguments' tangents. So a node
+ * needs its tangent if some consumer uses it that way, or needs it to build its own. The rest —
+ * e.g. the running sum of a loss, whose consumers are all additions — are skipped by
+ * {@link tangentSweep}: exact, since their tangents are never read.
+ */
+export function neededTangents(tape: Tape, adj: Float64Array, second: Float64Array): Uint8Array {
+  const { op, arg, partial } = tape;
+  const need = new Uint8Array(tape.size);
+  let s = tape.argSize;
+  let q = second.length;
+  for (let i = tape.size - 1; i >= 0; i--) {
+    const n = ARITY[op[i]!]!;
+    if (n === 0) continue;
+    s -= n;
+    q -= triangle(n);
+    const packed = PACKED[n]!;
+    for (let m = 0; m < n; m++) {
+      const b = arg[s + m]!;
+      if (need[i] && partial[s + m] !== 0) need[b] = 1; // v̇ᵢ is built from v̇_b
+      if (adj[i] !== 0) for (let j = 0; j < n; j++) if (second[q + packed[j * n + m]!] !== 0) need[b] = 1;
+    }
+  }
+  return need;
+}
+
+/**
  * out[o..o+K) += c · src[s..s+K). When c is ±∞ or NaN, entries of src that are exactly 0 are
  * skipped ("Zero skipping"): in a batch of K directions, a direction that does not reach this
  * node has tangent 0 here, and ∞·0 must not turn it into NaN — the result must not depend on
@@ -178,15 +206,20 @@ export class SweepBuffers {
 
 /**
  * Forward tangent sweep for K directions at once: v̇ᵢ = Σⱼ ∂vᵢ/∂vⱼ · v̇ⱼ.
- * On entry the seeded input rows are set (`SweepBuffers.seed`); on return every node's row.
+ * On entry the seeded input rows are set (`SweepBuffers.seed`); on return every node's row —
+ * or, given `need` from {@link neededTangents}, the rows of the nodes that need one.
  */
-export function tangentSweep(tape: Tape, buf: SweepBuffers): void {
+export function tangentSweep(tape: Tape, buf: SweepBuffers, need?: Uint8Array): void {
   const { op, arg, partial, size } = tape;
   const { tdot, tLive, K } = buf;
   const arity = ARITY;
   let s = 0;
   for (let i = 0; i < size; i++) {
     const n = arity[op[i]!]!;
+    if (need !== undefined && !need[i]) {
+      s += n;
+      continue;
+    }
     const row = i * K;
     for (let j = s; j < s + n; j++) {
       const p = partial[j]!;

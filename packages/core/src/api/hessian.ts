@@ -11,7 +11,7 @@
 import { InputTypeError, MemoryBudgetError } from '../errors.js';
 import { Matrix } from '../matrix.js';
 import type { Scalar } from '../scalar.js';
-import { SweepBuffers, hvpSweep, reverseSweep, secondPartials, tangentSweep } from '../sweeps.js';
+import { SweepBuffers, hvpSweep, neededTangents, reverseSweep, secondPartials, tangentSweep } from '../sweeps.js';
 import { withTape, type Tape } from '../tape.js';
 import { unflatten, type Input } from '../tree.js';
 import { chooseChunk, validChunk } from './forward.js';
@@ -38,6 +38,8 @@ const WORK_BYTES = 2 ** 28;
 class SecondOrder {
   readonly adj: Float64Array;
   readonly second: Float64Array;
+  /** The nodes whose tangents the second-order sweep reads (sweeps.ts, neededTangents). */
+  readonly need: Uint8Array;
   constructor(
     readonly tape: Tape,
     readonly out: number,
@@ -47,6 +49,7 @@ class SecondOrder {
     this.adj[out] = 1;
     reverseSweep(tape, this.adj);
     this.second = secondPartials(tape);
+    this.need = neededTangents(tape, this.adj, this.second);
   }
 
   /**
@@ -56,7 +59,7 @@ class SecondOrder {
   products(buf: SweepBuffers, seed: (buf: SweepBuffers) => void): void {
     buf.clear();
     seed(buf);
-    tangentSweep(this.tape, buf);
+    tangentSweep(this.tape, buf, this.need);
     hvpSweep(this.tape, this.adj, this.second, buf);
   }
 }
