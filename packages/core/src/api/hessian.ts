@@ -38,18 +38,22 @@ const WORK_BYTES = 2 ** 28;
 class SecondOrder {
   readonly adj: Float64Array;
   readonly second: Float64Array;
-  /** The nodes whose tangents the second-order sweep reads (sweeps.ts, neededTangents). */
-  readonly need: Uint8Array;
+  /**
+   * The nodes whose tangents the second-order sweep reads (sweeps.ts, neededTangents); computed
+   * only when several batches will share it (a single hvp would spend a whole pass on it).
+   */
+  readonly need: Uint8Array | undefined;
   constructor(
     readonly tape: Tape,
     readonly out: number,
     readonly n: number,
+    manyBatches: boolean,
   ) {
     this.adj = new Float64Array(tape.size);
     this.adj[out] = 1;
     reverseSweep(tape, this.adj);
     this.second = secondPartials(tape);
-    this.need = neededTangents(tape, this.adj, this.second);
+    this.need = manyBatches ? neededTangents(tape, this.adj, this.second) : undefined;
   }
 
   /**
@@ -76,7 +80,7 @@ function withSecondOrder<R>(
     const rec = record(tape, f, x, api, input);
     const out = scalarOutput(rec, api);
     const n = rec.input.flat.length;
-    return body(out < 0 ? null : new SecondOrder(tape, out, n), n, rec);
+    return body(out < 0 ? null : new SecondOrder(tape, out, n, api !== 'hvp'), n, rec);
   });
 }
 
