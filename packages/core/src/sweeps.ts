@@ -32,7 +32,7 @@ import { Dual, withTag } from './dual.js';
 import { add, mul } from './math.js';
 import { ARITY, OP_CONST, OP_INPUT, PRIMITIVE_OF_CODE, type PartialFn } from './rules.js';
 import type { Scalar } from './scalar.js';
-import type { Tape } from './tape.js';
+import { SCRATCH, type Tape } from './tape.js';
 
 /** Entries in the packed upper triangle of a symmetric n×n matrix. */
 const triangle = (n: number): number => (n * (n + 1)) / 2;
@@ -78,11 +78,11 @@ export function reverseSweep(tape: Tape, adj: Float64Array): void {
  * Every node's local second partials, packed per node (upper triangle, rules.ts order), from
  * the rule table at the recorded values. Computed once per tape and shared by all HVP sweeps.
  */
-export function secondPartials(tape: Tape): Float64Array {
+export function secondPartials(tape: Tape, into?: (length: number) => Float64Array): Float64Array {
   const { op, arg, value } = tape;
   let total = 0;
   for (let i = 0; i < tape.size; i++) total += triangle(ARITY[op[i]!]!);
-  const out = new Float64Array(total);
+  const out = into ? into(total) : new Float64Array(total);
   let s = 0;
   let q = 0;
   for (let i = 0; i < tape.size; i++) {
@@ -108,9 +108,8 @@ export function secondPartials(tape: Tape): Float64Array {
  * e.g. the running sum of a loss, whose consumers are all additions — are skipped by
  * {@link tangentSweep}: exact, since their tangents are never read.
  */
-export function neededTangents(tape: Tape, adj: Float64Array, second: Float64Array): Uint8Array {
+export function neededTangents(tape: Tape, adj: Float64Array, second: Float64Array, need: Uint8Array = new Uint8Array(tape.size)): Uint8Array {
   const { op, arg, partial } = tape;
-  const need = new Uint8Array(tape.size);
   let s = tape.argSize;
   let q = second.length;
   for (let i = tape.size - 1; i >= 0; i--) {
@@ -176,11 +175,13 @@ export class SweepBuffers {
     readonly N: number,
     /** Directions per sweep. */
     readonly K: number,
+    /** Where the arrays come from: fresh ones by default, or a tape's scratch slots. */
+    tape?: Tape,
   ) {
-    this.tdot = new Float64Array(N * K);
-    this.adjdot = new Float64Array(N * K);
-    this.tLive = new Uint8Array(N);
-    this.aLive = new Uint8Array(N);
+    this.tdot = tape ? tape.floats(SCRATCH.tdot, N * K) : new Float64Array(N * K);
+    this.adjdot = tape ? tape.floats(SCRATCH.adjdot, N * K) : new Float64Array(N * K);
+    this.tLive = tape ? tape.bytes(SCRATCH.tLive, N) : new Uint8Array(N);
+    this.aLive = tape ? tape.bytes(SCRATCH.aLive, N) : new Uint8Array(N);
   }
   /** Set entry k of the seed of input node i (the row's other entries are 0 unless seeded too). */
   seed(i: number, k: number, value: number): void {

@@ -141,12 +141,49 @@ export class Tape {
     this.partial = doubled(this.partial);
   }
 
+  /**
+   * A zeroed Float64Array of length n from scratch slot `slot` (see {@link SCRATCH}). The sweeps'
+   * work arrays come from here, so that repeated calls on a pooled tape allocate nothing. Valid
+   * until the same slot is asked for again; never hand one to the user. Arrays above
+   * {@link SCRATCH_KEEP_BYTES} are allocated fresh and not kept, so a tape does not hold on to
+   * the memory of one huge Hessian.
+   */
+  floats(slot: number, n: number): Float64Array {
+    return scratch(this.scratchFloats, slot, n, Float64Array);
+  }
+
+  /** The same as {@link floats} for flags (Uint8Array). */
+  bytes(slot: number, n: number): Uint8Array {
+    return scratch(this.scratchBytes, slot, n, Uint8Array);
+  }
+
+  private readonly scratchFloats: Float64Array[] = [];
+  private readonly scratchBytes: Uint8Array[] = [];
+
   /** Sanity: each node's argument count per the opcode table adds up to `argSize`. */
   countArgs(): number {
     let s = 0;
     for (let i = 0; i < this.size; i++) s += ARITY[this.op[i]!]!;
     return s;
   }
+}
+
+/** Scratch slots of a tape (Tape.floats / Tape.bytes). */
+export const SCRATCH = { adj: 0, second: 1, tdot: 2, adjdot: 3, tLive: 0, aLive: 1, need: 2 } as const;
+/** Scratch arrays larger than this are not kept with the tape. */
+export const SCRATCH_KEEP_BYTES = 2 ** 23;
+
+function scratch<T extends Float64Array | Uint8Array>(kept: T[], slot: number, n: number, Type: new (n: number) => T): T {
+  const bytes = n * (Type as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  if (bytes > SCRATCH_KEEP_BYTES) return new Type(n);
+  let a = kept[slot];
+  if (a === undefined || a.length < n) {
+    a = new Type(Math.max(n, 2 * (a?.length ?? 0)));
+    kept[slot] = a;
+  }
+  const view = a.subarray(0, n) as T;
+  view.fill(0);
+  return view;
 }
 
 /** A copy of `a` in an array of twice its length. */

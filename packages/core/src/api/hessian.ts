@@ -12,7 +12,7 @@ import { InputTypeError, MemoryBudgetError } from '../errors.js';
 import { Matrix } from '../matrix.js';
 import type { Scalar } from '../scalar.js';
 import { SweepBuffers, hvpSweep, neededTangents, reverseSweep, secondPartials, tangentSweep } from '../sweeps.js';
-import { withTape, type Tape } from '../tape.js';
+import { SCRATCH, withTape, type Tape } from '../tape.js';
 import { unflatten, type Input } from '../tree.js';
 import { chooseChunk, validChunk } from './forward.js';
 import { describeValue } from '../math.js';
@@ -49,11 +49,11 @@ class SecondOrder {
     readonly n: number,
     manyBatches: boolean,
   ) {
-    this.adj = new Float64Array(tape.size);
+    this.adj = tape.floats(SCRATCH.adj, tape.size);
     this.adj[out] = 1;
     reverseSweep(tape, this.adj);
-    this.second = secondPartials(tape);
-    this.need = manyBatches ? neededTangents(tape, this.adj, this.second) : undefined;
+    this.second = secondPartials(tape, (length) => tape.floats(SCRATCH.second, length));
+    this.need = manyBatches ? neededTangents(tape, this.adj, this.second, tape.bytes(SCRATCH.need, tape.size)) : undefined;
   }
 
   /**
@@ -101,7 +101,7 @@ export function hvp<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, v: unkno
   return withSecondOrder(f, x, 'hvp', input, (so, n, rec) => {
     const result = new Float64Array(n);
     if (so) {
-      const buf = new SweepBuffers(so.tape.size, 1);
+      const buf = new SweepBuffers(so.tape.size, 1, so.tape);
       so.products(buf, (b) => dir.forEach((v, i) => v !== 0 && b.seed(i, 0, v)));
       for (let i = 0; i < n; i++) result[i] = buf.adjointTangent(i, 0);
     }
@@ -170,7 +170,7 @@ function forEachColumnBatch(
   const { n } = so;
   const N = so.tape.size;
   const K = validChunk(options.chunk, n, api) ?? Math.max(1, Math.min(chooseChunk(n), Math.floor(WORK_BYTES / (16 * N))));
-  const buf = new SweepBuffers(N, K);
+  const buf = new SweepBuffers(N, K, so.tape);
   for (let c0 = 0; c0 < n; c0 += K) {
     const width = Math.min(K, n - c0);
     so.products(buf, (b) => {

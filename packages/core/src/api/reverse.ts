@@ -5,7 +5,7 @@
  */
 import { Matrix } from '../matrix.js';
 import { reverseSweep } from '../sweeps.js';
-import { Tape, withTape } from '../tape.js';
+import { SCRATCH, Tape, withTape } from '../tape.js';
 import { unflatten, type Input } from '../tree.js';
 import type { Scalar } from '../scalar.js';
 import { flattenLike, record, scalarOutput, type Like, type Output, type Primal, type Recording, type Traced } from './common.js';
@@ -27,7 +27,7 @@ export function valueAndGrad<X extends Input>(f: (x: Traced<X>) => Scalar, x: X)
   return withTape((tape) => {
     const rec = record(tape, f, x, 'grad');
     const out = scalarOutput(rec, 'grad');
-    const adj = new Float64Array(tape.size);
+    const adj = tape.floats(SCRATCH.adj, tape.size);
     if (out >= 0) {
       adj[out] = 1;
       reverseSweep(tape, adj);
