@@ -31,6 +31,8 @@ export interface Case {
   readonly note?: string;
   /** The first call compiles (jit): never use it as a timing. */
   readonly compiles?: boolean;
+  /** Sample longer (modes.ts `precise`): for the rows that a target is judged on. */
+  readonly precise?: boolean;
 }
 
 export interface Table {
@@ -80,6 +82,8 @@ interface Pending {
   run: () => unknown;
   /** Use the `slow` sampling of modes.ts. */
   slow: boolean;
+  /** Use the `precise` sampling of modes.ts (unless slow). */
+  precise?: boolean;
   /** Too long to sample within the time budget: this one timed call is the measurement. */
   singleCallMs?: number;
 }
@@ -93,7 +97,7 @@ interface Pending {
  * excluded by one more call.
  */
 function plan(c: Case, key: string, row: Row, first: number, mode: Exclude<Mode, 'smoke'>): Pending {
-  const p: Pending = { row, key, run: c.run!, slow: false };
+  const p: Pending = { row, key, run: c.run!, slow: false, precise: c.precise === true };
   const limit = SINGLE_CALL_LIMIT[mode];
   if (first <= SLOW_CALL) return p;
   if (first > limit && !c.compiles) {
@@ -154,7 +158,7 @@ async function time(file: string, pending: Pending[], mode: Exclude<Mode, 'smoke
   const summary = await bennySuite(
     file,
     configure({ cases: SAMPLING[mode].fast }),
-    ...sampled.map((p) => add(p.key, p.run, p.slow ? SAMPLING[mode].slow : SAMPLING[mode].fast)),
+    ...sampled.map((p) => add(p.key, p.run, p.slow ? SAMPLING[mode].slow : p.precise ? SAMPLING[mode].precise : SAMPLING[mode].fast)),
     cycle((r) => {
       done++;
       process.stdout.write(`  [${done}/${sampled.length}] ${r.name}: ${fmtMs(1e3 * r.details.median)} ms ±${r.margin}% (${r.samples} samples)\n`);

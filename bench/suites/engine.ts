@@ -28,8 +28,8 @@ function baseCases(n: number, id: string): { cases: Case[]; p: ReturnType<typeof
   return {
     p,
     cases: [
-      { task: 'f', impl: PLAIN, run: p.plain, reference: fx, note: 'hand-written loop' },
-      { task: 'f', impl: GENERIC, run: () => p.f(p.x as never), reference: fx, note: 'the f that dualtape differentiates' },
+      { task: 'f', impl: PLAIN, run: p.plain, reference: fx, note: 'hand-written loop', precise: true },
+      { task: 'f', impl: GENERIC, run: () => p.f(p.x as never), reference: fx, note: 'the f that dualtape differentiates', precise: true },
     ],
   };
 }
@@ -46,10 +46,10 @@ export const engine: Suite = {
       const g = p.closed.gradient();
       const hv = p.closed.hvp();
       cases.push(
-        { task: 'gradient', impl: CLOSED, run: p.closed.gradient, reference: g },
-        { task: 'gradient', impl: 'dualtape', run: () => grad(p.f, p.x), reference: g },
-        { task: 'hvp', impl: CLOSED, run: p.closed.hvp, reference: hv },
-        { task: 'hvp', impl: 'dualtape', run: () => hvp(p.f, p.x, p.vFlat), reference: hv },
+        { task: 'gradient', impl: CLOSED, run: p.closed.gradient, reference: g, precise: true },
+        { task: 'gradient', impl: 'dualtape', run: () => grad(p.f, p.x), reference: g, precise: true },
+        { task: 'hvp', impl: CLOSED, run: p.closed.hvp, reference: hv, precise: true },
+        { task: 'hvp', impl: 'dualtape', run: () => hvp(p.f, p.x, p.vFlat), reference: hv, precise: true },
       );
       return { id: p.id, title: `extended Rosenbrock, n = ${n}: gradient and one HVP`, cases };
     });
