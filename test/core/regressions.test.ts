@@ -121,3 +121,20 @@ describe('edge conventions agree across modes', () => {
     expect(g[1]).toBeNaN();
   });
 });
+
+describe('second review', () => {
+  it('scratch arrays kept with a tape never exceed the 8 MiB cap', async () => {
+    const { Tape } = await import('@dualtape/core');
+    const t = new Tape();
+    t.floats(0, 600_000);
+    const big = t.floats(0, 700_000);
+    expect(big.length).toBe(700_000);
+    expect(big.buffer.byteLength).toBeLessThanOrEqual(2 ** 23);
+  });
+  it('results do not share index-map objects between calls', async () => {
+    const { jacrev } = await import('@dualtape/core');
+    const a = jacrev((x: Scalar[]) => mul(x[0]!, x[1]!), [1, 2]);
+    (a.rowLeaves[0]!.shape as number[]).push(7);
+    expect(jacrev((x: Scalar[]) => square(x[0]!), [3]).shape).toEqual([1]);
+  });
+});

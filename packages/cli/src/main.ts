@@ -28,7 +28,7 @@ function buildProgram(write: (text: string) => void): Command {
   program
     .command('hessian')
     .description('value, gradient and exact Hessian of an expression, with eigenvalues and definiteness')
-    .argument('<expr>', 'expression, e.g. "log(sigma) + (x-mu)^2/(2*sigma^2)"; one that begins with "-" works too')
+    .argument('<expr>', 'expression, e.g. "log(sigma) + (x-mu)^2/(2*sigma^2)"; one that begins with "-" works too, except the bare -h and -V (help, version): write "-(h)"')
     .option('--wrt <names>', 'variables to differentiate, comma-separated (default: all, in order of appearance)')
     .option('--at <name=value,...>', 'the point and the constants, e.g. x=1.3,mu=0.2,sigma=0.8 (repeatable)', collect, [])
     .option('--json', 'print exactly one JSON object {"value","wrt","gradient","hessian"}')
@@ -78,7 +78,7 @@ function buildProgram(write: (text: string) => void): Command {
 
 /** Options of `hessian` that take a value, and those that do not. */
 const HESSIAN_VALUE_OPTIONS = ['--wrt', '--at', '--trace-format', '--trace-file'];
-const HESSIAN_FLAGS = ['--json', '--trace', '--debug', '-h', '--help'];
+const HESSIAN_FLAGS = ['--json', '--trace', '--debug', '-h', '--help', '-V', '--version'];
 
 /**
  * An expression that starts with a minus (`-x^2`) looks like an option to any argument parser.

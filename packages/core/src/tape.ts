@@ -178,7 +178,9 @@ function scratch<T extends Float64Array | Uint8Array>(kept: T[], slot: number, n
   if (bytes > SCRATCH_KEEP_BYTES) return new Type(n);
   let a = kept[slot];
   if (a === undefined || a.length < n) {
-    a = new Type(Math.max(n, 2 * (a?.length ?? 0)));
+    // grow geometrically, but never past the cap (n itself is within it)
+    const keep = Math.floor(SCRATCH_KEEP_BYTES / (Type as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT);
+    a = new Type(Math.min(Math.max(n, 2 * (a?.length ?? 0)), keep));
     kept[slot] = a;
   }
   const view = a.subarray(0, n) as T;

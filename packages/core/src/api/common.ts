@@ -75,9 +75,6 @@ export function flattenLike(v: unknown, like: { spec: TreeSpec; values: ArrayLik
   return Float64Array.from(f.values);
 }
 
-const SCALAR: TreeSpec = { kind: 'scalar' };
-const SCALAR_LEAF: Leaf = { path: '', offset: 0, size: 1, shape: [] };
-
 /** A function recorded on a tape: its inputs, and its outputs as node indices. */
 export interface Recording {
   readonly input: FlatInput;
@@ -96,7 +93,7 @@ export function record(tape: Tape, f: (x: never) => unknown, x: unknown, api: st
   const input = flattened ?? flattenInput(x, api);
   const tracers = recordInputs(tape, input.flat);
   const out = (f as (x: unknown) => unknown)(rebuildTraced(input.spec, tracers));
-  const output: Flat<Scalar> = isScalar(out) ? { values: [out], spec: SCALAR, leaves: [SCALAR_LEAF] } : flatten(out, 'f(x)', isScalar, api);
+  const output: Flat<Scalar> = isScalar(out) ? { values: [out], spec: { kind: 'scalar' }, leaves: [{ path: '', offset: 0, size: 1, shape: [] }] } : flatten(out, 'f(x)', isScalar, api);
   const outNodes = new Int32Array(output.values.length);
   const outValues = new Float64Array(output.values.length);
   output.values.forEach((y, k) => {
