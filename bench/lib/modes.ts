@@ -29,9 +29,9 @@ export const SAMPLING: Record<Exclude<Mode, 'smoke'>, { fast: Sampling; slow: Sa
     precise: { minSamples: 20, maxTime: 1.5, minTime: 0.05 },
   },
   quick: {
-    fast: { minSamples: 3, maxTime: 0.1, minTime: 0.02 },
+    fast: { minSamples: 3, maxTime: 0.08, minTime: 0.02 },
     slow: { minSamples: 1, maxTime: 0, minTime: 0 },
-    precise: { minSamples: 5, maxTime: 0.3, minTime: 0.02 },
+    precise: { minSamples: 5, maxTime: 0.15, minTime: 0.02 },
   },
 };
 
