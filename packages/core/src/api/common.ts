@@ -2,12 +2,12 @@
  * Shared plumbing of the public API: flatten the user's input, record `f` on a tape, and
  * check what `f` returned. Every API function is a thin wrapper over these and the sweeps.
  */
-import { InputTypeError, NonScalarOutputError, ShapeError, TracerError } from '../errors.js';
-import { describeValue, isScalar } from '../math.js';
+import { NonScalarOutputError, ShapeError, TracerError } from '../errors.js';
+import { isScalar } from '../math.js';
 import type { Scalar } from '../scalar.js';
 import { Dual } from '../dual.js';
 import { Tape, Tracer, recordInputs } from '../tape.js';
-import { describeSpec, flatten, sameStructure, type Flat, type Input, type Leaf, type TreeSpec } from '../tree.js';
+import { describeSpec, flatten, sameStructure, type Flat, type Leaf, type TreeSpec } from '../tree.js';
 
 /** The scalars `f` receives for an input of type X: numbers become {@link Scalar}s, arrays become arrays of them. */
 export type Traced<X> = X extends number
@@ -142,11 +142,6 @@ export function scalarOutput(rec: Recording, api: string): number {
     throw new NonScalarOutputError(api, rec.output.spec.kind === 'array' ? `an array of ${describeSpec(rec.output.spec)}` : `a record ${describeSpec(rec.output.spec)}`);
   }
   return rec.outNodes[0]!;
-}
-
-/** Validate that `x` is a plain structure of numbers before any work. */
-export function assertInput(x: unknown, api: string): asserts x is Input {
-  if (x === undefined) throw new InputTypeError('x', describeValue(x), 'a number, an array of numbers, a Float64Array or a record of those', api);
 }
 
 export type { Leaf };
