@@ -38,7 +38,7 @@
  * arguments (a, b, t), whose partials are the closed forms (ℓ₁ is smooth in t too, so the node
  * is exact when the target is itself a variable).
  */
-import { add, applyPrimitive, primal, type Scalar } from '@dualtape/core';
+import { add, applyPrimitive, primal } from '@dualtape/core';
 import { GAUSSIAN_FORMS, checkGaussianDomain, type GaussianForm, type GaussianParameterisation } from './gaussian-parameterisations.js';
 import { Loss, type Kernel, type Reduction } from './loss.js';
 import { choiceOption, countOption, flagOption, reductionOption } from './options.js';
