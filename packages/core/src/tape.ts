@@ -293,6 +293,8 @@ export function record3({ name: op, code, rule }: Primitive<TernaryRule>, a: Sca
 
 // ------------------------------------------------------------------ a pool of tapes
 const pool: Tape[] = [];
+/** Tapes with room for more nodes than this are not returned to the pool (≈ 40 MiB at this size). */
+const POOL_KEEP_NODES = 2 ** 20;
 
 /**
  * Run `body` with a tape that is recording, then stop the recording and return the tape to a
@@ -306,6 +308,8 @@ export function withTape<R>(body: (tape: Tape) => R): R {
     return body(tape);
   } finally {
     tape.end();
-    pool.push(tape);
+    // Keep tapes of ordinary size for reuse; let a huge one go, so that one big computation
+    // does not pin its memory for the life of the process.
+    if (tape.op.length <= POOL_KEEP_NODES) pool.push(tape);
   }
 }
