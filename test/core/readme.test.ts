@@ -36,3 +36,12 @@ describe('README fused-primitive example', () => {
     expect(Array.from(h((x: Scalar) => applyPrimitive(cube, [x]), 2).data)).toEqual([12]);
   });
 });
+
+describe('packages/core/README.md example', () => {
+  it('Rosenbrock gradient and Hessian at (−1.2, 1)', async () => {
+    const { add: a, mul: m, square: sq, sub: s, grad: g, hessian: h } = await import('@dualtape/core');
+    const rosen = (x: Scalar[]) => a(m(100, sq(s(x[1]!, sq(x[0]!)))), sq(s(1, x[0]!)));
+    expectClose(g(rosen, [-1.2, 1]), [-215.6, -88], 1e-14);
+    expect(h(rosen, [-1.2, 1]).toArray()).toEqual([[1330, 480], [480, 200]]);
+  });
+});
