@@ -10,6 +10,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // In CI, also write the results as JSON so that .ci/run can print a plain "N passed, M failed" line.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: '.vitest/results.json' }]] : ['default'],
     testTimeout: 60_000,
   },
 });
