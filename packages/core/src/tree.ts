@@ -126,6 +126,10 @@ export function flatten<T>(x: unknown, name: string, isLeaf: (v: unknown) => v i
  * that a Float64Array input is rebuilt as a Float64Array when `typedNumbers` is set (results).
  */
 export function unflatten<T>(spec: TreeSpec, values: ArrayLike<T>, typedNumbers = false): unknown {
+  if (spec.kind === 'array' && spec.shape.length === 1 && values.length === spec.shape[0]) {
+    // the common case, a flat array: one copy, no walk
+    return typedNumbers && spec.typed ? Float64Array.from(values as ArrayLike<number>) : Array.from(values);
+  }
   let pos = 0;
   const build = (s: TreeSpec): unknown => {
     switch (s.kind) {
