@@ -72,6 +72,15 @@ export class TracerError extends DualtapeError {
   override name = 'TracerError';
 }
 
+/**
+ * A recorded tape cannot be replayed at other inputs (like JAX's `ConcretizationTypeError`):
+ * while it was recorded, the function read the value of a traced scalar (`primal(x)`,
+ * `x.value`), so its JavaScript control flow — and with it the tape — may depend on the input.
+ */
+export class ReplayError extends DualtapeError {
+  override name = 'ReplayError';
+}
+
 /** A dense result would exceed the memory budget; the message says how much it needs. */
 export class MemoryBudgetError extends DualtapeError {
   override name = 'MemoryBudgetError';

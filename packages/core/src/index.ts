@@ -37,3 +37,6 @@ export { checkGrad, TOLERANCES, type CheckGradReport, type CheckGradOptions, typ
 export { record, type Traced, type Like, type Output, type Primal, type Recording } from './api/common.js';
 export { Random } from './random.js';
 export * from './errors.js';
+export { compile, CompiledFunction } from './api/compile.js';
+export { reroll, type Item, type NodeItem, type LoopItem } from './compile/reroll.js';
+export type { ProgramKind } from './compile/codegen.js';

@@ -117,11 +117,32 @@ export function dot(a: readonly Scalar[], b: readonly Scalar[]): Scalar {
   return s;
 }
 
-/** The plain number inside a scalar: the value of a tracer, the innermost primal of a dual. */
+/**
+ * The plain number inside a scalar: the value of a tracer, the innermost primal of a dual.
+ * Reading a tracer's value while it records is counted (Tape.valueReads): a program that
+ * branches on it cannot be replayed by {@link compile}.
+ */
 export function primal(x: Scalar): number {
   while (x instanceof Dual) x = x.primal;
   return x instanceof Tracer ? x.value : x;
 }
+
+/**
+ * {@link primal} for the rule table: the same number, but not counted as a value read. A rule's
+ * own branch (pow at 0, max at a tie) is evaluated again, per node, whenever a tape is replayed.
+ * Throws {@link StaticEvaluation} when given a symbolic scalar (compile/symbolic.ts): the
+ * formula then depends on a value and is called at run time instead of inlined.
+ */
+export function primalOf(x: Scalar): number {
+  while (x instanceof Dual) x = x.primal;
+  if (x instanceof Tracer) return x.v;
+  if (typeof x !== 'number') throw STATIC_EVALUATION;
+  return x;
+}
+
+/** Thrown by {@link primalOf} on a symbolic scalar: see compile/symbolic.ts. */
+export class StaticEvaluation extends Error {}
+const STATIC_EVALUATION = new StaticEvaluation('a rule reads a value');
 
 /** True for a scalar whose value is a number, dual or tracer (not a string, array, …). */
 export function isScalar(x: unknown): x is Scalar {
@@ -134,7 +155,7 @@ export function describeValue(x: unknown): string {
   if (Array.isArray(x)) return `an array of length ${x.length}`;
   if (x instanceof Float64Array) return `a Float64Array of length ${x.length}`;
   if (x instanceof Dual) return `a forward-mode Dual (primal ${primal(x)})`;
-  if (x instanceof Tracer) return `a traced scalar (value ${x.value})`;
+  if (x instanceof Tracer) return `a traced scalar (value ${x.v})`;
   if (typeof x === 'number') return `the number ${x}`;
   if (typeof x === 'string') return `the string ${JSON.stringify(x.length > 40 ? x.slice(0, 40) + '…' : x)}`;
   if (ArrayBuffer.isView(x)) return `a ${x.constructor.name}`;

@@ -37,7 +37,7 @@ import {
   neg,
   pow,
   powi,
-  primal,
+  primalOf,
   sigmoid,
   sign,
   sin,
@@ -109,8 +109,8 @@ function sigmoidValue(a: number): number {
 
 /** Share of the derivative that max(a, b) passes to `a`: 1, 0, or ½ at a tie (JAX's convention). */
 function maxShare(a: Scalar, b: Scalar): number {
-  const pa = primal(a);
-  const pb = primal(b);
+  const pa = primalOf(a);
+  const pb = primalOf(b);
   return pa > pb ? 1 : pa < pb ? 0 : pa === pb ? 0.5 : NaN; // NaN when either is NaN
 }
 
@@ -235,17 +235,17 @@ export const RULES = {
     doc: 'aᵇ (real exponent)',
     value: Math.pow,
     d: [
-      (_y, a, b) => (primal(a) === 0 && primal(b) === 0 ? 0 : mul(b, pow(a, sub(b, 1)))),
-      (y, a) => (primal(a) === 0 ? 0 : mul(y, log(a))),
+      (_y, a, b) => (primalOf(a) === 0 && primalOf(b) === 0 ? 0 : mul(b, pow(a, sub(b, 1)))),
+      (y, a) => (primalOf(a) === 0 ? 0 : mul(y, log(a))),
     ],
     dd: [
       (_y, a, b) =>
-        primal(a) === 0 && (primal(b) === 0 || primal(b) === 1)
+        primalOf(a) === 0 && (primalOf(b) === 0 || primalOf(b) === 1)
           ? 0
           : mul(mul(b, sub(b, 1)), pow(a, sub(b, 2))),
       // at a = 0: ∂/∂b of ∂/∂a = ∂/∂b [b·a^(b−1)] with the convention ∂aᶜ/∂c = 0 there, i.e. 0^(b−1)
-      (_y, a, b) => (primal(a) === 0 ? pow(a, sub(b, 1)) : mul(pow(a, sub(b, 1)), add(1, mul(b, log(a))))),
-      (y, a) => (primal(a) === 0 ? 0 : mul(y, square(log(a)))),
+      (_y, a, b) => (primalOf(a) === 0 ? pow(a, sub(b, 1)) : mul(pow(a, sub(b, 1)), add(1, mul(b, log(a))))),
+      (y, a) => (primalOf(a) === 0 ? 0 : mul(y, square(log(a)))),
     ],
   },
   // Integer power aⁿ: n is a fixed integer (a constant, never differentiated: ∂/∂n = 0 on purpose).
@@ -254,10 +254,10 @@ export const RULES = {
     arity: 2,
     doc: 'aⁿ (integer n, a constant)',
     value: Math.pow,
-    d: [(_y, a, n) => (primal(n) === 0 ? 0 : mul(n, powi(a, primal(n) - 1))), zero],
+    d: [(_y, a, n) => (primalOf(n) === 0 ? 0 : mul(n, powi(a, primalOf(n) - 1))), zero],
     dd: [
       (_y, a, n) => {
-        const k = primal(n);
+        const k = primalOf(n);
         return k * (k - 1) === 0 ? 0 : mul(k * (k - 1), powi(a, k - 2));
       },
       zero,
@@ -310,7 +310,7 @@ export const RULES = {
     arity: 3,
     doc: 'c ? a : b',
     value: (c, a, b) => (c ? a : b),
-    d: [zero, (_y, c) => (primal(c) ? 1 : 0), (_y, c) => (primal(c) ? 0 : 1)],
+    d: [zero, (_y, c) => (primalOf(c) ? 1 : 0), (_y, c) => (primalOf(c) ? 0 : 1)],
     dd: [zero, zero, zero, zero, zero, zero],
   },
 } satisfies { [K in UnaryOp]: UnaryRule } & { [K in BinaryOp]: BinaryRule } & { [K in TernaryOp]: TernaryRule };

@@ -50,6 +50,12 @@ export class Tape {
    * the tape's (this is how leaked tracers are caught).
    */
   epoch = 0;
+  /**
+   * How many times user code read the value of one of this recording's tracers (`primal(x)`,
+   * `x.value`). A read may steer JavaScript control flow, so a tape with reads is not safe to
+   * replay at other inputs (see compile.ts). The rule table's own reads are not counted.
+   */
+  valueReads = 0;
 
   constructor(nodeCapacity = 1024) {
     this.op = new Uint8Array(nodeCapacity);
@@ -62,6 +68,7 @@ export class Tape {
   begin(): void {
     this.size = 0;
     this.argSize = 0;
+    this.valueReads = 0;
     this.epoch++;
   }
 
@@ -204,13 +211,19 @@ export class Tracer extends ScalarMethods {
   constructor(
     readonly tape: Tape,
     readonly index: number,
-    readonly value: number,
+    /** The primal value, for dualtape's own use: reading it is not counted as a value read. */
+    readonly v: number,
     readonly epoch: number,
   ) {
     super();
   }
+  /** The primal value. Reading it counts as a value read of the recording (Tape.valueReads). */
+  get value(): number {
+    if (this.epoch === this.tape.epoch) this.tape.valueReads++;
+    return this.v;
+  }
   override toString(): string {
-    return `Tracer(${this.value})`;
+    return `Tracer(${this.v})`;
   }
 }
 
@@ -238,7 +251,7 @@ function operandIndex(tape: Tape, x: Scalar, op: string): number {
 
 function staleTracer(op: string, x: Tracer): TracerError {
   return new TracerError(
-    `${op}: a traced scalar (value ${x.value}) was used after the grad/hessian/vjp call that created it returned. ` +
+    `${op}: a traced scalar (value ${x.v}) was used after the grad/hessian/vjp call that created it returned. ` +
       `Tracers are only valid inside the function being differentiated; return what you need instead of storing tracers.`,
   );
 }
@@ -252,7 +265,7 @@ function tapeOf(op: string, a: Scalar, b: Scalar = 0, c: Scalar = 0): Tape {
   throw new InputTypeError('argument', describeValue(bad), 'a number or a scalar of dualtape', op);
 }
 
-const valueOf = (x: Scalar): number => (typeof x === 'number' ? x : (x as Tracer).value);
+const valueOf = (x: Scalar): number => (typeof x === 'number' ? x : (x as Tracer).v);
 
 /** Record a unary primitive applied to a tracer. */
 export function record1({ name: op, code, rule, constantD }: Primitive<UnaryRule>, a: Scalar): Tracer {

@@ -102,7 +102,7 @@ export function record(tape: Tape, f: (x: never) => unknown, x: unknown, api: st
       outValues[k] = y;
     } else if (y instanceof Tracer && y.tape === tape && y.epoch === tape.epoch) {
       outNodes[k] = y.index;
-      outValues[k] = y.value;
+      outValues[k] = y.v;
     } else if (y instanceof Dual) {
       throw new TracerError(
         `${api}: f returned a forward-mode Dual; reverse mode cannot differentiate through a jvp/derivative ` +

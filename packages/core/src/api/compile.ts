@@ -1,0 +1,169 @@
+/**
+ * Record once, run many times: `compile(f, x0)` records f at x0 and turns the tape into
+ * JavaScript (compile/), like JAX's `jit` or ReverseDiff.jl's compiled `GradientTape`.
+ *
+ * Replaying a tape at another input is exact only if f would have recorded the same tape
+ * there: the same operations on the same nodes. Branches written with dualtape's operations
+ * (`where`, `lt`, `max`, `abs`, …) are on the tape and are re-evaluated at every call, so they
+ * are safe. A JavaScript branch on a value is not: f can only make one by reading a traced
+ * value (`primal(x)` or `x.value`; operators on tracers throw), and `compile` refuses such an f
+ * with a {@link ReplayError}. Numbers that f closes over (data) are baked into the tape as
+ * constants, as `jit` does: compile again when they change.
+ *
+ * Results equal `valueAndGrad` and `hvp` on a fresh recording at the same input (the generated
+ * code performs the same operations in the same order; codegen.ts), except that an exact zero
+ * may have the other sign.
+ */
+import { InputTypeError, ReplayError } from '../errors.js';
+import { describeValue } from '../math.js';
+import type { Scalar } from '../scalar.js';
+import { Tape } from '../tape.js';
+import { unflatten, type Input } from '../tree.js';
+import { generate, instantiate, type ProgramKind } from '../compile/codegen.js';
+import { reroll, type Item } from '../compile/reroll.js';
+import { flattenLike, record, scalarOutput, type Like, type Recording, type Traced } from './common.js';
+
+type Forward = (v: Float64Array) => void;
+type Reverse = (v: Float64Array, w: Float64Array) => void;
+type Tangent = (v: Float64Array, t: Float64Array) => void;
+type Hvp = (v: Float64Array, t: Float64Array, w: Float64Array, u: Float64Array) => void;
+
+/**
+ * A scalar function recorded once and compiled to JavaScript. Not re-entrant: its work arrays
+ * are reused by every call (one call at a time, as JavaScript runs anyway).
+ */
+export class CompiledFunction<X extends Input> {
+  /** Number of scalar inputs. */
+  readonly n: number;
+  /** Nodes of the recorded tape (inputs, constants and operations). */
+  readonly nodes: number;
+  /** The tape's operations rolled back into loops (compile/reroll.ts). */
+  readonly items: readonly Item[];
+  private readonly out: number;
+  private readonly flatInput: boolean;
+  private readonly v: Float64Array;
+  private w?: Float64Array;
+  private t?: Float64Array;
+  private u?: Float64Array;
+  private readonly programs = new Map<ProgramKind, unknown>();
+
+  /** @internal use {@link compile} */
+  constructor(
+    tape: Tape,
+    private readonly rec: Recording,
+  ) {
+    this.out = scalarOutput(rec, 'compile');
+    this.n = rec.input.flat.length;
+    this.nodes = tape.size;
+    this.flatInput = rec.input.spec.kind === 'array' && rec.input.spec.shape.length === 1;
+    this.v = tape.value.slice(0, tape.size); // constants stay; inputs are overwritten per call
+    this.items = reroll(tape);
+  }
+
+  /** f(x). @throws {ShapeError} / {InputTypeError} if x does not have the recorded structure. */
+  value(x: X): number {
+    this.load(x, 'value');
+    if (this.out < 0) return this.rec.outValues[0]!;
+    this.program<Forward>('forward')(this.v);
+    return this.v[this.out]!;
+  }
+
+  /** f(x) and ∇f(x) (structure of x): one forward and one reverse pass of generated code. */
+  valueAndGrad(x: X): { value: number; grad: Like<X> } {
+    const value = this.value(x);
+    const w = (this.w ??= new Float64Array(this.nodes));
+    w.fill(0);
+    if (this.out >= 0) {
+      w[this.out] = 1;
+      this.program<Reverse>('reverse')(this.v, w);
+    }
+    return { value, grad: this.rebuild(w) };
+  }
+
+  /** ∇f(x), with the structure of x. */
+  grad(x: X): Like<X> {
+    return this.valueAndGrad(x).grad;
+  }
+
+  /**
+   * The Hessian-vector product ∇²f(x)·dir by forward-over-reverse, in two passes of generated
+   * code (values with tangents, then adjoints with their tangents).
+   * @throws {ShapeError} if dir does not have the structure of x
+   */
+  hvp(x: X, dir: Like<X>): Like<X> {
+    this.load(x, 'hvp');
+    const d = flattenLike(dir, this.rec.input, 'hvp', 'v', 'x');
+    const N = this.nodes;
+    const t = (this.t ??= new Float64Array(N));
+    const w = (this.w ??= new Float64Array(N));
+    const u = (this.u ??= new Float64Array(N));
+    t.set(d);
+    w.fill(0);
+    u.fill(0);
+    if (this.out >= 0) {
+      this.program<Tangent>('tangent')(this.v, t);
+      w[this.out] = 1;
+      this.program<Hvp>('hvp')(this.v, t, w, u);
+    }
+    return this.rebuild(u);
+  }
+
+  /** The generated JavaScript of one program (for reading and teaching; see compile/codegen.ts). */
+  source(kind: ProgramKind): string {
+    return generate(kind, this.items).source;
+  }
+
+  private program<T>(kind: ProgramKind): T {
+    let p = this.programs.get(kind) as T | undefined;
+    if (p === undefined) {
+      p = instantiate<T>(generate(kind, this.items).source, kind);
+      this.programs.set(kind, p);
+    }
+    return p;
+  }
+
+  /** Write x into the input nodes (the first n). */
+  private load(x: unknown, api: string): void {
+    const { v, n } = this;
+    if (this.flatInput && (x instanceof Float64Array || Array.isArray(x)) && x.length === n) {
+      for (let i = 0; i < n; i++) {
+        const xi = (x as ArrayLike<unknown>)[i];
+        if (typeof xi !== 'number') throw new InputTypeError(`x[${i}]`, describeValue(xi), 'a number', api);
+        v[i] = xi;
+      }
+      return;
+    }
+    v.set(flattenLike(x, this.rec.input, api, 'x', 'the input compile() recorded'));
+  }
+
+  private rebuild(adj: Float64Array): Like<X> {
+    return unflatten(this.rec.input.spec, adj.subarray(0, this.n), true) as Like<X>;
+  }
+}
+
+/**
+ * Record `f` at `x` and compile its tape for repeated evaluation, gradients and
+ * Hessian-vector products at other inputs of the same structure.
+ *
+ * @param f a scalar function written with dualtape's operations, whose control flow does not
+ *   depend on the values of its inputs (see the file comment)
+ * @param x the point to record at; later calls take inputs of the same structure
+ * @throws {ReplayError} if f read a traced value while recording (its tape may not replay)
+ * @throws {NonScalarOutputError} if f does not return one scalar
+ * @example
+ * const c = compile(rosenbrock, x0);
+ * c.valueAndGrad(x1); // exact, no recording
+ */
+export function compile<X extends Input>(f: (x: Traced<X>) => Scalar, x: X): CompiledFunction<X> {
+  const tape = new Tape();
+  tape.begin();
+  const rec = record(tape, f, x, 'compile');
+  if (tape.valueReads > 0) {
+    throw new ReplayError(
+      `compile: f read the value of a traced scalar ${tape.valueReads} time(s) while it was recorded (primal(x) or x.value). ` +
+        `Its control flow may then depend on x, and its tape may not be valid at other inputs. ` +
+        `Write branches with where/lt/max/abs, which are recorded, or call grad/hvp at each input instead.`,
+    );
+  }
+  return new CompiledFunction<X>(tape, rec);
+}
