@@ -21,6 +21,8 @@ import { Tape } from '../tape.js';
 import { unflatten, type Input } from '../tree.js';
 import { generate, instantiate, type ProgramKind } from '../compile/codegen.js';
 import { reroll, type Item } from '../compile/reroll.js';
+import { iterationLocal } from '../compile/locality.js';
+import type { Locality } from '../compile/codegen.js';
 import { flattenLike, record, scalarOutput, type Like, type Recording, type Traced } from './common.js';
 
 type Forward = (v: Float64Array) => void;
@@ -46,6 +48,7 @@ export class CompiledFunction<X extends Input> {
   private t?: Float64Array;
   private u?: Float64Array;
   private readonly programs = new Map<ProgramKind, unknown>();
+  private readonly local: Locality;
 
   /** @internal use {@link compile} */
   constructor(
@@ -58,6 +61,7 @@ export class CompiledFunction<X extends Input> {
     this.flatInput = rec.input.spec.kind === 'array' && rec.input.spec.shape.length === 1;
     this.v = tape.value.slice(0, tape.size); // constants stay; inputs are overwritten per call
     this.items = reroll(tape);
+    this.local = iterationLocal(tape, this.items, this.out);
   }
 
   /** f(x). @throws {ShapeError} / {InputTypeError} if x does not have the recorded structure. */
@@ -110,13 +114,13 @@ export class CompiledFunction<X extends Input> {
 
   /** The generated JavaScript of one program (for reading and teaching; see compile/codegen.ts). */
   source(kind: ProgramKind): string {
-    return generate(kind, this.items).source;
+    return generate(kind, this.items, this.local).source;
   }
 
   private program<T>(kind: ProgramKind): T {
     let p = this.programs.get(kind) as T | undefined;
     if (p === undefined) {
-      p = instantiate<T>(generate(kind, this.items).source, kind);
+      p = instantiate<T>(generate(kind, this.items, this.local).source, kind);
       this.programs.set(kind, p);
     }
     return p;

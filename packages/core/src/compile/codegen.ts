@@ -23,7 +23,7 @@
  * rule table — never a value of the tape.
  */
 import { PRIMITIVE_OF_CODE, type Primitive } from '../rules.js';
-import { nodeCount, type Item } from './reroll.js';
+import { nodeCount, type Item, type NodeItem } from './reroll.js';
 import { partialCode, valueExpression, type PartialCode } from './symbolic.js';
 
 /** An index expression: c + Σ k_l·d_l over enclosing loop variables. */
@@ -41,11 +41,41 @@ const affineJS = ({ c, terms }: Affine): string => {
   return s;
 };
 
-/** What to emit for one node, given its opcode, its index expression and its arguments'. */
-type NodeEmitter = (p: Primitive, i: string, args: readonly string[]) => string[];
+/**
+ * Where a node's four quantities live in generated code: array slots (`v[17]`) or, inside an
+ * innermost loop, locals of the iteration (`v3`). `vStore`/`tStore` are set when a local must
+ * also be written to its array slot (a value read outside the iteration).
+ */
+interface Ref {
+  readonly v: string;
+  readonly w: string;
+  readonly t: string;
+  readonly u: string;
+  readonly vStore?: string;
+  readonly tStore?: string;
+}
+const arrayRef = (i: string): Ref => ({ v: `v[${i}]`, w: `w[${i}]`, t: `t[${i}]`, u: `u[${i}]` });
+
+/** What to emit for one node, given its primitive and the references of itself and its arguments. */
+type NodeEmitter = (p: Primitive, self: Ref, args: readonly Ref[]) => string[];
+
+/** A program's per-node emitters: `node` for every node, `recompute` to rebuild an iteration's locals first (backward programs). */
+interface Emitters {
+  readonly node: NodeEmitter;
+  readonly recompute?: NodeEmitter;
+  /** Locals that the backward pass accumulates into (adjoints, adjoint tangents). */
+  readonly accumulators: readonly ('w' | 'u')[];
+}
+
+/**
+ * What the compiler knows about the tape beyond the items: for each operation NodeItem of an
+ * innermost loop, whether every instance of it is used only inside its own iteration (then its
+ * value, tangent, adjoint and adjoint tangent are locals; see {@link iterationLocal}).
+ */
+export type Locality = ReadonlyMap<Item, boolean>;
 
 /** Statements for `items` in order (or reversed, loops counting down), one block per node. */
-function emitItems(items: readonly Item[], env: readonly Affine[], depth: number, reverse: boolean, node: NodeEmitter, out: string[]): void {
+function emitItems(items: readonly Item[], env: readonly Affine[], depth: number, reverse: boolean, em: Emitters, local: Locality, out: string[]): void {
   const starts: number[] = [];
   let pos = 0;
   for (const it of items) {
@@ -57,15 +87,62 @@ function emitItems(items: readonly Item[], env: readonly Affine[], depth: number
     const it = items[idx]!;
     const mine = env.slice(starts[idx]!, starts[idx]! + it.consts.length);
     if (it.kind === 'node') {
-      out.push(...node(PRIMITIVE_OF_CODE[it.code]!, affineJS(mine[0]!), mine.slice(1).map(affineJS)));
+      out.push(...em.node(PRIMITIVE_OF_CODE[it.code]!, arrayRef(affineJS(mine[0]!)), mine.slice(1).map((a) => arrayRef(affineJS(a)))));
       continue;
     }
     const k = `k${depth}`;
     const inner = mine.map((e, q) => (it.delta[q] === 0 ? e : { c: e.c, terms: [...e.terms, [k, it.delta[q]!] as const] }));
     out.push(reverse ? `for (let ${k} = ${it.count - 1}; ${k} >= 0; ${k}--) {` : `for (let ${k} = 0; ${k} < ${it.count}; ${k}++) {`);
-    emitItems(it.body, inner, depth + 1, reverse, node, out);
+    if (it.body.every((b) => b.kind === 'node')) emitIteration(it.body as NodeItem[], inner, reverse, em, local, out);
+    else emitItems(it.body, inner, depth + 1, reverse, em, local, out);
     out.push('}');
   }
+}
+
+/**
+ * The body of an innermost loop. Body node j is named `v<j>`, `t<j>` (its value and tangent, in
+ * locals, written to the arrays too unless the node is iteration-local), and, if it is
+ * iteration-local, `w<j>`, `u<j>` (its adjoint and adjoint tangent, starting at 0 in every
+ * iteration). A backward program first recomputes the iteration's values (and tangents) into
+ * the locals — the same operations on the same numbers — then runs its nodes in reverse. This
+ * keeps the values, adjoints and tangents of iteration-local nodes out of memory altogether.
+ */
+function emitIteration(body: readonly NodeItem[], env: readonly Affine[], reverse: boolean, em: Emitters, local: Locality, out: string[]): void {
+  const index: string[] = [];
+  const argIndex: string[][] = [];
+  let q = 0;
+  for (const it of body) {
+    index.push(affineJS(env[q]!));
+    argIndex.push(Array.from({ length: it.consts.length - 1 }, (_, m) => affineJS(env[q + 1 + m]!)));
+    q += it.consts.length;
+  }
+  const ref = (j: number, stores: boolean): Ref => {
+    const isLocal = local.get(body[j]!) === true;
+    const arr = arrayRef(index[j]!);
+    return {
+      v: `v${j}`,
+      t: `t${j}`,
+      w: isLocal ? `w${j}` : arr.w,
+      u: isLocal ? `u${j}` : arr.u,
+      vStore: stores && !isLocal ? arr.v : undefined,
+      tStore: stores && !isLocal ? arr.t : undefined,
+    };
+  };
+  const byIndex = new Map(index.map((s, j) => [s, j]));
+  const argRefs = (j: number, stores: boolean): Ref[] =>
+    argIndex[j]!.map((a) => {
+      const m = byIndex.get(a);
+      return m !== undefined && m < j ? ref(m, stores) : arrayRef(a);
+    });
+  out.push(`let ${body.map((_, j) => `v${j}, t${j}`).join(', ')};`);
+  if (!reverse) {
+    body.forEach((it, j) => out.push(...em.node(PRIMITIVE_OF_CODE[it.code]!, ref(j, true), argRefs(j, true))));
+    return;
+  }
+  body.forEach((it, j) => out.push(...em.recompute!(PRIMITIVE_OF_CODE[it.code]!, ref(j, false), argRefs(j, false))));
+  const locals = body.map((_, j) => j).filter((j) => local.get(body[j]!) === true);
+  if (locals.length > 0) out.push(`let ${locals.flatMap((j) => em.accumulators.map((a) => `${a}${j} = 0`)).join(', ')};`);
+  for (let j = body.length - 1; j >= 0; j--) out.push(...em.node(PRIMITIVE_OF_CODE[body[j]!.code]!, ref(j, false), argRefs(j, false)));
 }
 
 /** Top-level items split into groups of at most this many emitted nodes, one function each. */
@@ -77,7 +154,7 @@ const emittedNodes = (it: Item): number => (it.kind === 'node' ? 1 : it.body.red
  * One program: a function per group of top-level items (so that no function is too large for
  * the optimising compiler), called in order, or in reverse order for a backward pass.
  */
-function program(name: string, params: string, items: readonly Item[], reverse: boolean, node: NodeEmitter): string {
+function program(name: string, params: string, items: readonly Item[], reverse: boolean, em: Emitters, local: Locality): string {
   const groups: Item[][] = [];
   let size = Infinity;
   for (const it of items) {
@@ -95,7 +172,7 @@ function program(name: string, params: string, items: readonly Item[], reverse: 
     const env: Affine[] = [];
     for (const it of group) for (const c of it.consts) env.push({ c, terms: [] });
     const body: string[] = [];
-    emitItems(group, env, 0, reverse, node, body);
+    emitItems(group, env, 0, reverse, em, local, body);
     parts.push(`function ${name}${g}(${params}) {\n${indent(body)}\n}`);
     calls.push(`${name}${g}(${params});`);
   });
@@ -134,15 +211,23 @@ function second(p: Primitive, t: number): PartialCode {
 
 const OPERAND = ['a', 'b', 'c'];
 
-/** `const y = v[i], a = v[A], …` for the names that `codes` read. */
-function loads(i: string, args: readonly string[], codes: readonly PartialCode[]): string[] {
+/** `const y = …, a = …` for the names that `codes` read. */
+function loads(self: Ref, args: readonly Ref[], codes: readonly PartialCode[]): string[] {
   const names = new Set<string>();
   for (const c of codes) for (const r of c.reads) names.add(r);
   const out: string[] = [];
-  if (names.has('y')) out.push(`const y = v[${i}];`);
+  if (names.has('y')) out.push(`const y = ${self.v};`);
   args.forEach((a, j) => {
-    if (names.has(OPERAND[j]!)) out.push(`const ${OPERAND[j]} = v[${a}];`);
+    if (names.has(OPERAND[j]!)) out.push(`const ${OPERAND[j]} = ${a.v};`);
   });
+  return out;
+}
+
+/** `ref.v = expr` (and its array slot too, when the reference says so). */
+function assign(ref: Ref, which: 'v' | 't', expr: string): string[] {
+  const store = which === 'v' ? ref.vStore : ref.tStore;
+  const out = [`${ref[which]} = ${expr};`];
+  if (store !== undefined) out.push(`${store} = ${ref[which]};`);
   return out;
 }
 
@@ -168,28 +253,28 @@ function partialLines(codes: readonly PartialCode[], name: (j: number) => string
 const firstPartials = (p: Primitive): PartialCode[] => Array.from({ length: p.rule.arity }, (_, j) => first(p, j));
 
 // ------------------------------------------------------------------ the node emitters
-const forwardNode: NodeEmitter = (p, i, args) => [`v[${i}] = ${valueExpression(p, args.map((a) => `v[${a}]`))};`];
+const valueNode: NodeEmitter = (p, self, args) => assign(self, 'v', valueExpression(p, args.map((a) => a.v)));
 
-const reverseNode: NodeEmitter = (p, i, args) => {
+const reverseNode: NodeEmitter = (p, self, args) => {
   const d = firstPartials(p);
-  const body = [...loads(i, args, d), ...partialLines(d, (j) => `p${j}`)];
-  d.forEach((c, j) => body.push(...accumulate(`w[${args[j]}]`, 'g', c, `p${j}`)));
+  const body = [...loads(self, args, d), ...partialLines(d, (j) => `p${j}`)];
+  d.forEach((c, j) => body.push(...accumulate(args[j]!.w, 'g', c, `p${j}`)));
   if (body.length === 0) return [];
-  return ['{', `const g = w[${i}];`, 'if (g !== 0) {', ...body, '}', '}'];
+  return ['{', `const g = ${self.w};`, 'if (g !== 0) {', ...body, '}', '}'];
 };
 
-const tangentNode: NodeEmitter = (p, i, args) => {
+const tangentNode: NodeEmitter = (p, self, args) => {
   const d = firstPartials(p);
-  const lines = ['{', ...args.map((a, j) => `const ${OPERAND[j]} = v[${a}];`), `const y = ${valueExpression(p, OPERAND.slice(0, args.length))};`, `v[${i}] = y;`];
+  const lines = ['{', ...args.map((a, j) => `const ${OPERAND[j]} = ${a.v};`), `const y = ${valueExpression(p, OPERAND.slice(0, args.length))};`, ...assign(self, 'v', 'y')];
   lines.push(...partialLines(d, (j) => `p${j}`), 'let td = 0;');
   d.forEach((c, j) => {
     if (c.constant === 0) return;
     const s = `s${j}`;
     const term = c.constant === undefined ? `p${j} * ${s}` : c.constant === 1 ? s : `${c.value} * ${s}`;
     const guard = c.constant === undefined ? `p${j} !== 0 && ${s} !== 0` : `${s} !== 0`;
-    lines.push(`const ${s} = t[${args[j]}];`, `if (${guard}) td = td + ${term};`);
+    lines.push(`const ${s} = ${args[j]!.t};`, `if (${guard}) td = td + ${term};`);
   });
-  lines.push(`t[${i}] = td;`, '}');
+  lines.push(...assign(self, 't', 'td'), '}');
   return lines;
 };
 
@@ -200,18 +285,18 @@ const packedIndex = (n: number, j: number, m: number): number => {
   return r * n - (r * (r - 1)) / 2 + (c - r);
 };
 
-const hvpNode: NodeEmitter = (p, i, args) => {
+const hvpNode: NodeEmitter = (p, self, args) => {
   const n = args.length;
   const d = firstPartials(p);
   const h = Array.from({ length: (n * (n + 1)) / 2 }, (_, t) => second(p, t));
-  const body = [...loads(i, args, [...d, ...h]), ...partialLines(d, (j) => `p${j}`)];
+  const body = [...loads(self, args, [...d, ...h]), ...partialLines(d, (j) => `p${j}`)];
   // reverseSweep: v̄ⱼ += v̄ᵢ·∂vᵢ/∂vⱼ
   const grad: string[] = [];
-  d.forEach((c, j) => grad.push(...accumulate(`w[${args[j]}]`, 'g', c, `p${j}`)));
+  d.forEach((c, j) => grad.push(...accumulate(args[j]!.w, 'g', c, `p${j}`)));
   if (grad.length > 0) body.push('if (g !== 0) {', ...grad, '}');
   // hvpSweep, first-order terms: (v̄ⱼ)˙ += ∂vᵢ/∂vⱼ·(v̄ᵢ)˙
   const firstOrder: string[] = [];
-  d.forEach((c, j) => firstOrder.push(...accumulate(`u[${args[j]}]`, 'gd', c, `p${j}`)));
+  d.forEach((c, j) => firstOrder.push(...accumulate(args[j]!.u, 'gd', c, `p${j}`)));
   if (firstOrder.length > 0) body.push('if (gd !== 0) {', ...firstOrder, '}');
   // hvpSweep, second-order terms: (v̄ⱼ)˙ += (v̄ᵢ·∂²vᵢ/∂vⱼ∂vₘ)·v̇ₘ for arguments m with a non-zero tangent
   const secondOrder: string[] = [];
@@ -224,14 +309,14 @@ const hvpNode: NodeEmitter = (p, i, args) => {
         const c = h[t]!;
         if (c.constant === 0) continue;
         const factor = c.constant === undefined ? `g * q${t}` : `g * ${c.value}`;
-        const update = `u[${args[j]}] += (${factor}) * sm;`;
+        const update = `${args[j]!.u} += (${factor}) * sm;`;
         terms.push(c.constant === undefined ? `if (q${t} !== 0) ${update}` : update);
       }
-      if (terms.length > 0) secondOrder.push('{', `const sm = t[${args[m]}];`, 'if (sm !== 0) {', ...terms, '}', '}');
+      if (terms.length > 0) secondOrder.push('{', `const sm = ${args[m]!.t};`, 'if (sm !== 0) {', ...terms, '}', '}');
     }
   }
   if (secondOrder.length > 0) body.push('if (g !== 0) {', ...secondOrder, '}');
-  return ['{', `const g = w[${i}], gd = u[${i}];`, 'if (g !== 0 || gd !== 0) {', ...body, '}', '}'];
+  return ['{', `const g = ${self.w}, gd = ${self.u};`, 'if (g !== 0 || gd !== 0) {', ...body, '}', '}'];
 };
 
 // ------------------------------------------------------------------ assembling a module
@@ -246,18 +331,18 @@ export interface GeneratedSource {
 /** Which program to generate. */
 export type ProgramKind = 'forward' | 'reverse' | 'tangent' | 'hvp';
 
-const PROGRAMS: Record<ProgramKind, { params: string; reverse: boolean; node: NodeEmitter }> = {
-  forward: { params: 'v', reverse: false, node: forwardNode },
-  reverse: { params: 'v, w', reverse: true, node: reverseNode },
-  tangent: { params: 'v, t', reverse: false, node: tangentNode },
-  hvp: { params: 'v, t, w, u', reverse: true, node: hvpNode },
+const PROGRAMS: Record<ProgramKind, { params: string; reverse: boolean; em: Emitters }> = {
+  forward: { params: 'v', reverse: false, em: { node: valueNode, accumulators: [] } },
+  reverse: { params: 'v, w', reverse: true, em: { node: reverseNode, recompute: valueNode, accumulators: ['w'] } },
+  tangent: { params: 'v, t', reverse: false, em: { node: tangentNode, accumulators: [] } },
+  hvp: { params: 'v, t, w, u', reverse: true, em: { node: hvpNode, recompute: tangentNode, accumulators: ['w', 'u'] } },
 };
 
 /** The source of one program over rerolled items. */
-export function generate(kind: ProgramKind, items: readonly Item[]): GeneratedSource {
-  const { params, reverse, node } = PROGRAMS[kind];
+export function generate(kind: ProgramKind, items: readonly Item[], local: Locality = new Map()): GeneratedSource {
+  const { params, reverse, em } = PROGRAMS[kind];
   return {
-    source: program(kind, params, items, reverse, node),
+    source: program(kind, params, items, reverse, em, local),
     nodes: items.reduce((s, it) => s + nodeCount(it), 0),
     emitted: items.reduce((s, it) => s + emittedNodes(it), 0),
   };
