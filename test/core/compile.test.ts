@@ -1,0 +1,232 @@
+/**
+ * compile(f, x0): the generated code must give exactly what a fresh recording gives at the
+ * new input — value, gradient and HVP, bit for bit (an exact zero may differ in sign; see
+ * compile/codegen.ts) — for every primitive, with loops rolled up, and refuse what it cannot
+ * replay. No tolerance appears in this file: the compiled sweeps perform the same
+ * floating-point operations in the same order as the interpreted ones.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  BINARY_OPS,
+  InputTypeError,
+  PRIM,
+  RULES,
+  ReplayError,
+  ShapeError,
+  UNARY_OPS,
+  add,
+  applyPrimitive,
+  compile,
+  definePrimitive,
+  grad,
+  hvp,
+  lt,
+  mul,
+  primal,
+  square,
+  sub,
+  valueAndGrad,
+  where,
+  type Item,
+  type Scalar,
+} from '@dualtape/core';
+import { gaussianNLL, mlpGaussianLoss, mlpProblem, rosenbrock } from '@dualtape/zoo';
+import { OPERATOR } from '../../packages/core/src/compile/symbolic.js';
+
+/** Equal as doubles: NaN equals NaN, and +0 equals −0 (the one documented difference). */
+const same = (a: number, b: number): boolean => a === b || (Number.isNaN(a) && Number.isNaN(b));
+function expectSame(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
+  expect(got.length, what).toBe(want.length);
+  for (let i = 0; i < want.length; i++) if (!same(got[i]!, want[i]!)) throw new Error(`${what}[${i}]: compiled ${got[i]} ≠ recorded ${want[i]}`);
+}
+
+type Expr = { kind: 'var'; i: number } | { kind: 'const'; v: number } | { kind: 'op'; name: string; args: Expr[] };
+const ALL_UNARY = UNARY_OPS.filter((op) => op !== 'exp' && op !== 'sinh' && op !== 'cosh');
+const ALL_BINARY = [...BINARY_OPS];
+const moderate = (lo: number, hi: number) => fc.double({ min: lo, max: hi, noNaN: true }).map((v) => (Math.abs(v) < 1e-3 ? 0 : v));
+const leaf = fc.oneof(
+  fc.integer({ min: 0, max: 2 }).map((i): Expr => ({ kind: 'var', i })),
+  moderate(-2, 2).map((v): Expr => ({ kind: 'const', v })),
+);
+const { tree } = fc.letrec<{ tree: Expr }>((tie) => ({
+  tree: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.record({ name: fc.constantFrom(...ALL_UNARY), a: tie('tree') }).map(({ name, a }): Expr => ({ kind: 'op', name, args: [a] })),
+    fc.record({ name: fc.constantFrom(...ALL_BINARY), a: tie('tree'), b: tie('tree') }).map(({ name, a, b }): Expr => ({ kind: 'op', name, args: [a, b] })),
+    fc.tuple(tie('tree'), tie('tree'), tie('tree')).map(([c, a, b]): Expr => ({ kind: 'op', name: 'select', args: [c, a, b] })),
+  ),
+}));
+
+function evalExpr(e: Expr, x: readonly Scalar[]): Scalar {
+  if (e.kind === 'var') return x[e.i]!;
+  if (e.kind === 'const') return e.v;
+  const args = e.args.map((c) => evalExpr(c, x));
+  if (e.name === 'select') return where(args[0]!, args[1]!, args[2]!);
+  if (e.name === 'powi') return applyPrimitive(PRIM.powi, [args[0]!, 3]);
+  return applyPrimitive(PRIM[e.name as keyof typeof PRIM], args);
+}
+
+/** A loop over the inputs with a random body: Σᵢ body(xᵢ, xᵢ₊₁, xᵢ₊₂) + xᵢ·xᵢ₊₁ — a tape the compiler rolls back up. */
+const looped =
+  (e: Expr) =>
+  (x: readonly Scalar[]): Scalar => {
+    let s: Scalar = 0;
+    for (let i = 0; i + 2 < x.length; i++) s = add(s, add(evalExpr(e, [x[i]!, x[i + 1]!, x[i + 2]!]), mul(x[i]!, x[i + 1]!)));
+    return s;
+  };
+
+const N = 9;
+const vec = fc.array(moderate(-1.5, 1.5), { minLength: N, maxLength: N });
+
+function compareAt(f: (x: Scalar[]) => Scalar, x0: number[], x1: number[], dir: number[]): void {
+  const c = compile(f, x0);
+  for (const x of [x1, x0]) {
+    const want = valueAndGrad(f, x);
+    const got = c.valueAndGrad(x);
+    expect(same(got.value, want.value), `value ${got.value} vs ${want.value}`).toBe(true);
+    expect(same(c.value(x), want.value)).toBe(true);
+    expectSame(got.grad, want.grad, 'grad');
+    expectSame(c.hvp(x, dir), hvp(f, x, dir), 'hvp');
+  }
+}
+
+describe('compiled = recorded, on random looped programs with every primitive (kinks, branches, NaN)', () => {
+  it('value, gradient and HVP agree bit for bit at a second input (300 programs)', () => {
+    fc.assert(
+      fc.property(tree, vec, vec, vec, (e, x0, x1, dir) => compareAt(looped(e), x0, x1, dir)),
+      { numRuns: 300, seed: 1129 },
+    );
+  });
+
+  it('rolls the loop up: the code is shorter than the tape', () => {
+    const e: Expr = { kind: 'op', name: 'tanh', args: [{ kind: 'op', name: 'mul', args: [{ kind: 'var', i: 0 }, { kind: 'var', i: 2 }] }] };
+    const x = Array.from({ length: 40 }, (_, i) => Math.cos(i));
+    const c = compile(looped(e), x);
+    expect(c.items.some((it) => it.kind === 'loop' && it.count >= 30)).toBe(true);
+  });
+});
+
+describe('the workloads compile to loops and agree with the tape', () => {
+  const depth = (its: readonly Item[]): number => Math.max(0, ...its.map((it) => (it.kind === 'loop' ? 1 + depth(it.body) : 0)));
+
+  it('Rosenbrock: one loop of n − 2 iterations of 8 operations after the first term', () => {
+    const x = Array.from({ length: 50 }, (_, i) => 1 + 0.3 * Math.sin(i));
+    const c = compile(rosenbrock, x);
+    const loops = c.items.filter((it) => it.kind === 'loop');
+    expect(loops).toHaveLength(1);
+    expect(loops[0]!.kind === 'loop' && [loops[0]!.count, loops[0]!.nodesPerIteration]).toEqual([48, 8]);
+    const x1 = x.map((v, i) => v - 0.01 * i);
+    expectSame(c.grad(x1), grad(rosenbrock, x1), 'grad');
+    expectSame(c.hvp(x1, x), hvp(rosenbrock, x1, x), 'hvp');
+  });
+
+  it('Gaussian NLL over a record {mu, sigma}: structure kept, results equal', () => {
+    const data = Float64Array.from({ length: 30 }, (_, i) => Math.sin(i));
+    const f = (p: { mu: Scalar[]; sigma: Scalar[] }) => gaussianNLL(p, data);
+    const p0 = { mu: Array.from({ length: 30 }, () => 0), sigma: Array.from({ length: 30 }, () => 1) };
+    const p1 = { mu: Array.from({ length: 30 }, (_, i) => 0.1 * i), sigma: Array.from({ length: 30 }, (_, i) => 0.5 + 0.05 * i) };
+    const c = compile(f, p0);
+    const got = c.valueAndGrad(p1);
+    const want = valueAndGrad(f, p1);
+    expect(got.value).toBe(want.value);
+    expectSame(got.grad.mu, want.grad.mu, 'mu');
+    expectSame(got.grad.sigma, want.grad.sigma, 'sigma');
+    const h = c.hvp(p1, p0);
+    const hw = hvp(f, p1, p0);
+    expectSame([...h.mu, ...h.sigma], [...hw.mu, ...hw.sigma], 'hvp');
+  });
+
+  it('MLP (W4 shape): loops nest three deep (samples, units, dot products)', () => {
+    const { theta, data } = mlpProblem(12);
+    const f = (t: Scalar[]) => mlpGaussianLoss(t, data);
+    const c = compile(f, theta);
+    expect(depth(c.items)).toBeGreaterThanOrEqual(3);
+    const t1 = theta.map((v, i) => v * (1 + 0.01 * Math.sin(i)));
+    const dir = theta.map((_, i) => Math.cos(i));
+    expectSame(c.grad(t1), grad(f, t1), 'grad');
+    expectSame(c.hvp(t1, dir), hvp(f, t1, dir), 'hvp');
+  });
+});
+
+describe('what the generated source may contain', () => {
+  it('never a tape value: inputs and the constants f closes over stay in arrays', () => {
+    const secret = 0.123456789123;
+    const f = (x: Scalar[]) => add(mul(secret, square(x[0]!)), mul(x[1]!, 98765.4321));
+    const c = compile(f, [0.5555555555, 0.7777777777]);
+    for (const kind of ['forward', 'reverse', 'tangent', 'hvp'] as const) {
+      const src = c.source(kind);
+      expect(src).not.toMatch(/123456789|98765|5555555555|7777777777/);
+      // only indices, opcodes' expressions and the rule table's literals: no quotes, no template strings
+      expect(src).not.toMatch(/["'`]/);
+    }
+  });
+
+  it('operators used for built-in primitives equal the rule table bit for bit', () => {
+    const specials = [0, -0, 1, -1, 0.1, 1e308, -1e-308, 5e-324, Infinity, -Infinity, NaN, Math.PI];
+    for (const [name, op] of Object.entries(OPERATOR)) {
+      const rule = RULES[name as keyof typeof RULES];
+      const fn = new Function('a', 'b', `return ${op('a', 'b')};`) as (a: number, b: number) => number;
+      for (const a of specials) for (const b of specials) expect(Object.is(fn(a, b), (rule.value as (a: number, b: number) => number)(a, b)), `${name}(${a}, ${b})`).toBe(true);
+    }
+  });
+});
+
+describe('safe replay', () => {
+  it('refuses f that reads a traced value (a JavaScript branch could depend on it)', () => {
+    const f = (x: Scalar[]) => (primal(x[0]!) > 0 ? square(x[0]!) : x[1]!);
+    expect(() => compile(f, [1, 2])).toThrow(ReplayError);
+    const g = (x: Scalar[]) => ((x[0] as unknown as { value: number }).value > 0 ? square(x[0]!) : x[1]!);
+    expect(() => compile(g, [1, 2])).toThrow(/read the value of a traced scalar/);
+  });
+
+  it('replays branches written with where: both sides at inputs that switch the branch', () => {
+    const f = (x: Scalar[]) => where(lt(x[0]!, 0), mul(x[0]!, x[1]!), square(sub(x[0]!, x[1]!)));
+    const c = compile(f, [1, 2]);
+    for (const x of [[-1, 3], [2, 5], [0, 0]]) {
+      expectSame(c.grad(x), grad(f, x), `grad at ${x}`);
+      expectSame(c.hvp(x, [1, -1]), hvp(f, x, [1, -1]), `hvp at ${x}`);
+    }
+  });
+
+  it('a fused primitive from definePrimitive compiles too (its value and partials called or inlined)', () => {
+    const cube = definePrimitive('compileTestCube', {
+      arity: 1,
+      doc: 'a³',
+      value: (a: number) => a * a * a,
+      d: [(_y, a) => mul(3, square(a))],
+      dd: [(_y, a) => mul(6, a)],
+    });
+    const f = (x: Scalar[]) => add(applyPrimitive(cube, [x[0]!]), mul(applyPrimitive(cube, [x[1]!]), 2));
+    const c = compile(f, [1, 2]);
+    expectSame(c.grad([0.5, -3]), grad(f, [0.5, -3]), 'grad');
+    expectSame(c.hvp([0.5, -3], [1, 1]), [3, 2 * 6 * -3], 'hvp = closed form 6a, 2·6b');
+  });
+});
+
+describe('edge cases and bad input', () => {
+  it('an output that is an input, or a constant', () => {
+    const id = compile((x: Scalar[]) => x[1]!, [1, 2, 3]);
+    expect(id.valueAndGrad([4, 5, 6])).toEqual({ value: 5, grad: [0, 1, 0] });
+    const k = compile(() => 7, [1, 2]);
+    expect(k.valueAndGrad([3, 4])).toEqual({ value: 7, grad: [0, 0] });
+    expect(k.hvp([3, 4], [1, 1])).toEqual([0, 0]);
+  });
+
+  it('inputs of another shape or type give a typed error naming the argument', () => {
+    const c = compile(rosenbrock, [1, 2, 3]);
+    expect(() => c.grad([1, 2])).toThrow(ShapeError);
+    expect(() => c.grad([1, 2])).toThrow(/x/);
+    expect(() => c.grad([1, '2', 3] as unknown as number[])).toThrow(InputTypeError);
+    expect(() => c.hvp([1, 2, 3], [1, 2])).toThrow(ShapeError);
+  });
+
+  it('results are fresh arrays: a later call does not change an earlier result', () => {
+    const c = compile(rosenbrock, [1, 2, 3]);
+    const g1 = c.grad([1, 2, 3]);
+    const copy = [...g1];
+    c.grad([3, 2, 1]);
+    expect(g1).toEqual(copy);
+  });
+});
