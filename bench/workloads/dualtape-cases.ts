@@ -9,12 +9,14 @@
  *   - the sparse path, once @dualtape/core has one.
  */
 import * as core from '@dualtape/core';
-import { chooseChunk, grad, hessian, hvp, type Input, type Scalar } from '@dualtape/core';
+import { chooseChunk, compile, grad, hessian, hvp, type Input, type Scalar } from '@dualtape/core';
 import { CLOSED, PLAIN, type Case, type Task } from '../lib/harness.js';
 import { referenceOf } from '../peers/peer.js';
 import type { Problem } from './problem.js';
 
 export const DT = 'dualtape';
+/** dualtape's record-once path: `compile(f, x)` outside the timed call, then generated code per call (the counterpart of jax-js's `jit`). */
+export const DT_COMPILED = 'dualtape compiled';
 
 /** Which rows to build. */
 export interface DualtapeRows {
@@ -81,6 +83,8 @@ function sparseCase(p: Problem, reference: Float64Array): Case {
 export function dualtapeCases<X extends Input>(p: Problem<X>, rows: DualtapeRows): Case[] {
   const cases: Case[] = [];
   const want = (t: Task): boolean => rows.tasks.includes(t);
+  let kept: core.CompiledFunction<X> | undefined;
+  const compiled = (): core.CompiledFunction<X> => (kept ??= compile(p.f, p.x));
   const strategies = rows.strategies ?? [];
   // The two f rows check each other: two independent implementations of the same f.
   const generic = (): number => p.f(p.x as never) as number;
@@ -90,11 +94,15 @@ export function dualtapeCases<X extends Input>(p: Problem<X>, rows: DualtapeRows
     const ref = referenceOf(p, 'gradient');
     cases.push({ task: 'gradient', impl: CLOSED, run: p.closed.gradient, reference: ref });
     cases.push({ task: 'gradient', impl: DT, run: () => grad(p.f, p.x), reference: ref });
+    const c = compiled();
+    cases.push({ task: 'gradient', impl: DT_COMPILED, run: () => c.grad(p.x), reference: ref, note: 'compile(f, x) once, like jit' });
   }
   if (want('hvp')) {
     const ref = referenceOf(p, 'hvp');
     cases.push({ task: 'hvp', impl: CLOSED, run: p.closed.hvp, reference: ref });
     cases.push({ task: 'hvp', impl: DT, run: () => hvp(p.f, p.x, p.vFlat), reference: ref });
+    const c = compiled();
+    cases.push({ task: 'hvp', impl: DT_COMPILED, run: () => c.hvp(p.x, p.vFlat as never), reference: ref, note: 'compile(f, x) once, like jit' });
   }
   if (want('hessian')) {
     const ref = referenceOf(p, 'hessian');

@@ -45,3 +45,17 @@ describe('packages/core/README.md example', () => {
     expect(h(rosen, [-1.2, 1]).toArray()).toEqual([[1330, 480], [480, 200]]);
   });
 });
+
+describe('README compile example', () => {
+  it('compiled results equal fresh recordings; the source is readable JavaScript', async () => {
+    const { compile, valueAndGrad: vg, hvp: hv } = await import('@dualtape/core');
+    const { rosenbrock } = await import('@dualtape/zoo');
+    const x0 = [-1.2, 1, 0.5, 2];
+    const x1 = [0.3, -0.7, 1.1, 0.9];
+    const v = [1, 0, -1, 2];
+    const c = compile(rosenbrock, x0);
+    expect(c.valueAndGrad(x1)).toEqual(vg(rosenbrock, x1));
+    expect(c.hvp(x1, v)).toEqual(hv(rosenbrock, x1, v));
+    expect(c.source('reverse')).toMatch(/^function reverse0\(v, w\) \{/);
+  });
+});
