@@ -230,3 +230,31 @@ describe('edge cases and bad input', () => {
     expect(g1).toEqual(copy);
   });
 });
+
+describe('regressions from the adversarial review of compile', () => {
+  it('an argument that reaches a different node of its own iteration each time (not a fixed link) is read from memory', () => {
+    const f = (x: Scalar[]) => {
+      let s: Scalar = x[3]!;
+      for (let k = 0; k < 3; k++) {
+        const ts = [applyPrimitive(PRIM.sin, [x[k]!]), applyPrimitive(PRIM.cos, [x[k]!]), applyPrimitive(PRIM.tanh, [x[k]!])];
+        s = add(s, mul(ts[2 - k]!, x[k]!));
+      }
+      return s;
+    };
+    compareAt(f, [0.1, 0.2, 0.3, 0.4], [1, 2, 3, 4], [1, 1, 1, 1]);
+  });
+
+  it('a fused primitive whose partials use JavaScript operators is called at run time, not misread as code', () => {
+    const cubeJs = definePrimitive('compileTestCubeJs', {
+      arity: 1,
+      doc: 'a³ with number-only partials',
+      value: (a: number) => a * a * a,
+      d: [(_y, a) => 3 * (a as number) * (a as number)],
+      dd: [(_y, a) => ((a as number) > 0 ? 6 * (a as number) : 6 * (a as number))],
+    });
+    const f = (x: Scalar[]) => applyPrimitive(cubeJs, [x[0]!]);
+    const c = compile(f, [1.3]);
+    expectSame(c.grad([1.3]), grad(f, [1.3]), 'grad');
+    expectSame(c.hvp([-0.7], [1]), hvp(f, [-0.7], [1]), 'hvp');
+  });
+});

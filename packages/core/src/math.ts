@@ -16,6 +16,7 @@ import { Dual } from './dual.js';
 import { InputTypeError, ShapeError } from './errors.js';
 import type { Scalar } from './scalar.js';
 import { Tracer } from './tape.js';
+import { StaticEvaluation } from './compile/sym.js';
 
 /** a + b */
 export const add = (a: Scalar, b: Scalar): Scalar => apply2(PRIM.add, a, b);
@@ -140,8 +141,6 @@ export function primalOf(x: Scalar): number {
   return x;
 }
 
-/** Thrown by {@link primalOf} on a symbolic scalar: see compile/symbolic.ts. */
-export class StaticEvaluation extends Error {}
 const STATIC_EVALUATION = new StaticEvaluation('a rule reads a value');
 
 /** True for a scalar whose value is a number, dual or tracer (not a string, array, …). */

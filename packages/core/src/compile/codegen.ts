@@ -68,11 +68,16 @@ interface Emitters {
 }
 
 /**
- * What the compiler knows about the tape beyond the items: for each operation NodeItem of an
- * innermost loop, whether every instance of it is used only inside its own iteration (then its
- * value, tangent, adjoint and adjoint tangent are locals; see {@link iterationLocal}).
+ * What the compiler knows about the tape beyond the items (locality.ts): for each operation
+ * NodeItem of an innermost loop, whether every instance of it is used only inside its own
+ * iteration (then its value, tangent, adjoint and adjoint tangent are locals), and for each of
+ * its arguments the body node it refers to in the same iteration in every instance (−1 if not).
  */
-export type Locality = ReadonlyMap<Item, boolean>;
+export interface Locality {
+  readonly local: ReadonlyMap<Item, boolean>;
+  readonly links: ReadonlyMap<Item, Int32Array>;
+}
+const NO_LOCALITY: Locality = { local: new Map(), links: new Map() };
 
 /** Statements for `items` in order (or reversed, loops counting down), one block per node. */
 function emitItems(items: readonly Item[], env: readonly Affine[], depth: number, reverse: boolean, em: Emitters, local: Locality, out: string[]): void {
@@ -117,7 +122,7 @@ function emitIteration(body: readonly NodeItem[], env: readonly Affine[], revers
     q += it.consts.length;
   }
   const ref = (j: number, stores: boolean): Ref => {
-    const isLocal = local.get(body[j]!) === true;
+    const isLocal = local.local.get(body[j]!) === true;
     const arr = arrayRef(index[j]!);
     return {
       v: `v${j}`,
@@ -128,11 +133,11 @@ function emitIteration(body: readonly NodeItem[], env: readonly Affine[], revers
       tStore: stores && !isLocal ? arr.t : undefined,
     };
   };
-  const byIndex = new Map(index.map((s, j) => [s, j]));
+  // An argument reads a body node's locals only where locality.ts proved it is that node in every instance.
   const argRefs = (j: number, stores: boolean): Ref[] =>
-    argIndex[j]!.map((a) => {
-      const m = byIndex.get(a);
-      return m !== undefined && m < j ? ref(m, stores) : arrayRef(a);
+    argIndex[j]!.map((a, s) => {
+      const m = local.links.get(body[j]!)?.[s] ?? -1;
+      return m >= 0 && m < j ? ref(m, stores) : arrayRef(a);
     });
   out.push(`let ${body.map((_, j) => `v${j}, t${j}`).join(', ')};`);
   if (!reverse) {
@@ -140,7 +145,7 @@ function emitIteration(body: readonly NodeItem[], env: readonly Affine[], revers
     return;
   }
   body.forEach((it, j) => out.push(...em.recompute!(PRIMITIVE_OF_CODE[it.code]!, ref(j, false), argRefs(j, false))));
-  const locals = body.map((_, j) => j).filter((j) => local.get(body[j]!) === true);
+  const locals = body.map((_, j) => j).filter((j) => local.local.get(body[j]!) === true);
   if (locals.length > 0) out.push(`let ${locals.flatMap((j) => em.accumulators.map((a) => `${a}${j} = 0`)).join(', ')};`);
   for (let j = body.length - 1; j >= 0; j--) out.push(...em.node(PRIMITIVE_OF_CODE[body[j]!.code]!, ref(j, false), argRefs(j, false)));
 }
@@ -339,7 +344,7 @@ const PROGRAMS: Record<ProgramKind, { params: string; reverse: boolean; em: Emit
 };
 
 /** The source of one program over rerolled items. */
-export function generate(kind: ProgramKind, items: readonly Item[], local: Locality = new Map()): GeneratedSource {
+export function generate(kind: ProgramKind, items: readonly Item[], local: Locality = NO_LOCALITY): GeneratedSource {
   const { params, reverse, em } = PROGRAMS[kind];
   return {
     source: program(kind, params, items, reverse, em, local),

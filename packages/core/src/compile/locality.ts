@@ -33,7 +33,11 @@ function walk(items: readonly Item[], consts: Int32Array, iteration: number, nex
   }
 }
 
-/** The iteration-locality of each body node of the innermost loops (see the file comment). */
+/**
+ * The iteration-locality of each body node of the innermost loops (see the file comment), and
+ * for each argument of a body node the body node it always refers to within the same
+ * iteration (−1 when it does not, in some instance): only such links may read a local.
+ */
 export function iterationLocal(tape: Tape, items: readonly Item[], out: number): Locality {
   const all = new Int32Array(items.reduce((s, it) => s + it.consts.length, 0));
   let q = 0;
@@ -43,7 +47,30 @@ export function iterationLocal(tape: Tape, items: readonly Item[], out: number):
   }
   const iteration = new Int32Array(tape.size).fill(-1);
   walk(items, all, -1, { id: 0 }, (_it, c, k) => (iteration[c[0]!] = k));
-  // a node stops being local as soon as one user lies in another iteration (or outside)
+  // position in its iteration's body of each node (valid where iteration ≥ 0)
+  const position = new Int32Array(tape.size).fill(-1);
+  const bodies = new Map<number, Item[]>();
+  walk(items, all, -1, { id: 0 }, (it, c, k) => {
+    if (k < 0) return;
+    let b = bodies.get(k);
+    if (b === undefined) bodies.set(k, (b = []));
+    position[c[0]!] = b.length;
+    b.push(it);
+  });
+  // links: the body position an argument refers to, if the same in every instance
+  const links = new Map<Item, Int32Array>();
+  walk(items, all, -1, { id: 0 }, (it, c, k) => {
+    if (k < 0) return;
+    let l = links.get(it);
+    const fresh = l === undefined;
+    if (l === undefined) links.set(it, (l = new Int32Array(c.length - 1)));
+    for (let s = 1; s < c.length; s++) {
+      const t = c[s]!;
+      const j = iteration[t] === k ? position[t]! : -1;
+      l[s - 1] = fresh || l[s - 1] === j ? j : -1;
+    }
+  });
+  // a node stops being local as soon as one use lies in another iteration, outside, or is not a fixed link
   const escapes = new Uint8Array(tape.size);
   if (out >= 0) escapes[out] = 1;
   const { op, arg } = tape;
@@ -53,11 +80,15 @@ export function iterationLocal(tape: Tape, items: readonly Item[], out: number):
     for (let j = s; j < s + n; j++) if (iteration[arg[j]!] !== iteration[i]) escapes[arg[j]!] = 1;
     s += n;
   }
+  walk(items, all, -1, { id: 0 }, (it, c, k) => {
+    if (k < 0) return;
+    const l = links.get(it)!;
+    for (let r = 0; r < l.length; r++) if (l[r]! < 0) escapes[c[r + 1]!] = 1;
+  });
   const local = new Map<Item, boolean>();
   walk(items, all, -1, { id: 0 }, (it, c, k) => {
     if (k < 0) return;
-    const i = c[0]!;
-    local.set(it, (local.get(it) ?? true) && escapes[i] === 0);
+    local.set(it, (local.get(it) ?? true) && escapes[c[0]!] === 0);
   });
-  return local;
+  return { local, links };
 }

@@ -17,7 +17,17 @@ export class Sym {
     readonly name: string,
     readonly emitter: SymEmitter,
   ) {}
+  /**
+   * A formula that uses a JavaScript operator (`3 * a`, `a > 0`) on its arguments cannot be read
+   * symbolically: stop, and let the compiler call the formula at run time instead.
+   */
+  [Symbol.toPrimitive](): never {
+    throw new StaticEvaluation('a rule uses a JavaScript operator on its arguments');
+  }
 }
+
+/** Thrown when a rule's formula cannot be read as code (it branches on a value or uses JS operators). */
+export class StaticEvaluation extends Error {}
 
 /** The emitter of the first symbolic argument, or undefined when there is none. */
 export function symEmitter(a: unknown, b: unknown = 0, c: unknown = 0): SymEmitter | undefined {

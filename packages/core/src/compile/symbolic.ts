@@ -15,10 +15,9 @@
  * Only numbers the rule table itself contains (2 in `mul(2, a)`, …) are written as literals;
  * tape values (inputs, the user's constants) are never part of the source.
  */
-import { StaticEvaluation } from '../math.js';
 import { PRIMITIVE_OF_CODE, type PartialFn, type Primitive } from '../rules.js';
 import type { Scalar } from '../scalar.js';
-import { Sym, type SymEmitter } from './sym.js';
+import { StaticEvaluation, Sym, type SymEmitter } from './sym.js';
 
 /** JavaScript operators equal to a built-in rule's value function (checked by the test suite). */
 export const OPERATOR: Readonly<Record<string, (a: string, b: string) => string>> = {
@@ -111,13 +110,14 @@ export function partialCode(p: Primitive, j: number, second: boolean, prefix: st
   let result: unknown;
   try {
     result = fn(sym('y', true), sym('a', n > 0), sym('b', n > 1), sym('c', n > 2));
+    // A plain number from a formula not marked constant() may come from a JS operator on a
+    // symbol or a branch: only a run-time call is sure to reproduce it.
+    if (!(result instanceof Sym)) throw new StaticEvaluation('not a symbolic result');
   } catch (e) {
     if (!(e instanceof StaticEvaluation)) throw e;
     const args = ['y', ...OPERANDS.map((o, k) => (k < n ? o : '0'))];
     const reads = new Set(['y', ...OPERANDS.slice(0, n)]);
     return { lines: [], value: `${second ? secondFnName(p.code, j) : partialFnName(p.code, j)}(${args.join(', ')})`, constant: undefined, reads };
   }
-  if (result instanceof Sym) return { lines: em.lines, value: em.read(result), constant: undefined, reads: em.reads };
-  if (typeof result === 'number') return { lines: em.lines, value: literal(result), constant: undefined, reads: em.reads };
-  throw new TypeError(`partialCode: ${p.name}'s partial ${j} returned neither a number nor a symbol`);
+  return { lines: em.lines, value: em.read(result as Sym), constant: undefined, reads: em.reads };
 }
