@@ -41,7 +41,7 @@ const triangle = (n: number): number => (n * (n + 1)) / 2;
  * `PACKED[n][j * n + m]` is the position of the local second partial ∂²/∂argⱼ∂argₘ in a node's
  * packed upper triangle (rules.ts, `dd`).
  */
-const PACKED: readonly (readonly number[])[] = [0, 1, 2, 3].map((n) => {
+export const PACKED: readonly (readonly number[])[] = [0, 1, 2, 3].map((n) => {
   const idx: number[] = [];
   for (let j = 0; j < n; j++) {
     for (let m = 0; m < n; m++) {

@@ -23,6 +23,7 @@
  * rule table — never a value of the tape.
  */
 import { PRIMITIVE_OF_CODE, type Primitive } from '../rules.js';
+import { PACKED } from '../sweeps.js';
 import { nodeCount, type Item, type NodeItem } from './reroll.js';
 import { partialCode, valueExpression, type PartialCode } from './symbolic.js';
 
@@ -283,13 +284,6 @@ const tangentNode: NodeEmitter = (p, self, args) => {
   return lines;
 };
 
-/** PACKED[n][j·n + m]: position of ∂²/∂argⱼ∂argₘ in a node's packed second partials (as sweeps.ts). */
-const packedIndex = (n: number, j: number, m: number): number => {
-  const r = Math.min(j, m);
-  const c = Math.max(j, m);
-  return r * n - (r * (r - 1)) / 2 + (c - r);
-};
-
 const hvpNode: NodeEmitter = (p, self, args) => {
   const n = args.length;
   const d = firstPartials(p);
@@ -310,7 +304,7 @@ const hvpNode: NodeEmitter = (p, self, args) => {
     for (let m = 0; m < n; m++) {
       const terms: string[] = [];
       for (let j = 0; j < n; j++) {
-        const t = packedIndex(n, j, m);
+        const t = PACKED[n]![j * n + m]!;
         const c = h[t]!;
         if (c.constant === 0) continue;
         const factor = c.constant === undefined ? `g * q${t}` : `g * ${c.value}`;
