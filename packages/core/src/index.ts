@@ -33,6 +33,10 @@ export { flatten, unflatten, type Input, type Leaf, type TreeSpec } from './tree
 export { grad, valueAndGrad, vjp, jacrev } from './api/reverse.js';
 export { jvp, derivative, jacfwd, chooseChunk, CHUNK_THRESHOLD, type JacfwdOptions, type ScalarInput } from './api/forward.js';
 export { hvp, hessian, hessianDiagonal, DEFAULT_MAX_BYTES, type HessianOptions } from './api/hessian.js';
+export { hessianSparsity, sparseHessian, type SparseHessianOptions } from './api/sparse-hessian.js';
+export { SparsityPattern } from './sparse/pattern.js';
+export { colourHessian, recoveryPlan, type Colouring, type ColouringMethod, type ColouringOptions } from './sparse/colouring.js';
+export { SparseHessian } from './sparse/sparse-matrix.js';
 export { checkGrad, TOLERANCES, type CheckGradReport, type CheckGradOptions, type Discrepancy } from './api/check.js';
 export { record, type Traced, type Like, type Output, type Primal, type Recording } from './api/common.js';
 export { Random } from './random.js';

@@ -33,9 +33,10 @@ const WORK_BYTES = 2 ** 28;
 
 /**
  * A recorded scalar function, ready for Hessian-vector products: the adjoints of the
- * gradient sweep and the local second partials are computed once here.
+ * gradient sweep and the local second partials are computed once here. (Internal; shared with
+ * api/sparse-hessian.ts.)
  */
-class SecondOrder {
+export class SecondOrder {
   readonly adj: Float64Array;
   readonly second: Float64Array;
   /**
@@ -69,7 +70,7 @@ class SecondOrder {
 }
 
 /** Record f and set up second-order sweeps; `body` gets null when f(x) does not depend on x. */
-function withSecondOrder<R>(
+export function withSecondOrder<R>(
   f: (x: never) => Scalar,
   x: unknown,
   api: string,
@@ -167,15 +168,30 @@ function forEachColumnBatch(
   api: string,
   take: (c0: number, width: number, buf: SweepBuffers) => void,
 ): void {
-  const { n } = so;
+  forEachDirectionBatch(so, so.n, (b, c0, width) => {
+    for (let k = 0; k < width; k++) b.seed(c0 + k, k, 1);
+  }, options, api, take);
+}
+
+/**
+ * Sweep `count` directions in batches of K: for each batch, `seed(buf, c0, width)` writes
+ * directions c0 … c0+width−1 into entries 0 … width−1 of the input rows (`buf.seed`), and
+ * `take` gets their H·V (in `buf.adjdot`). (Internal; shared with api/sparse-hessian.ts.)
+ */
+export function forEachDirectionBatch(
+  so: SecondOrder,
+  count: number,
+  seed: (buf: SweepBuffers, c0: number, width: number) => void,
+  options: HessianOptions,
+  api: string,
+  take: (c0: number, width: number, buf: SweepBuffers) => void,
+): void {
   const N = so.tape.size;
-  const K = validChunk(options.chunk, n, api) ?? Math.max(1, Math.min(chooseChunk(n), Math.floor(WORK_BYTES / (16 * N))));
+  const K = validChunk(options.chunk, count, api) ?? Math.max(1, Math.min(chooseChunk(count), Math.floor(WORK_BYTES / (16 * N))));
   const buf = new SweepBuffers(N, K, so.tape);
-  for (let c0 = 0; c0 < n; c0 += K) {
-    const width = Math.min(K, n - c0);
-    so.products(buf, (b) => {
-      for (let k = 0; k < width; k++) b.seed(c0 + k, k, 1);
-    });
+  for (let c0 = 0; c0 < count; c0 += K) {
+    const width = Math.min(K, count - c0);
+    so.products(buf, (b) => seed(b, c0, width));
     take(c0, width, buf);
   }
 }
