@@ -128,7 +128,8 @@ export function flatten<T>(x: unknown, name: string, isLeaf: (v: unknown) => v i
 export function unflatten<T>(spec: TreeSpec, values: ArrayLike<T>, typedNumbers = false): unknown {
   if (spec.kind === 'array' && spec.shape.length === 1 && values.length === spec.shape[0]) {
     // the common case, a flat array: one copy, no walk
-    return typedNumbers && spec.typed ? Float64Array.from(values as ArrayLike<number>) : Array.from(values);
+    if (!(typedNumbers && spec.typed)) return Array.from(values);
+    return values instanceof Float64Array ? values.slice() : Float64Array.from(values as ArrayLike<number>); // slice: a memcpy, not an iteration
   }
   let pos = 0;
   const build = (s: TreeSpec): unknown => {

@@ -21,8 +21,7 @@ import { Tape } from '../tape.js';
 import { unflatten, type Input } from '../tree.js';
 import { generate, instantiate, type ProgramKind } from '../compile/codegen.js';
 import { reroll, type Item } from '../compile/reroll.js';
-import { iterationLocal } from '../compile/locality.js';
-import type { Locality } from '../compile/codegen.js';
+import { layout, type Layout } from '../compile/layout.js';
 import { flattenLike, record, scalarOutput, type Like, type Recording, type Traced } from './common.js';
 
 type Forward = (v: Float64Array) => void;
@@ -39,6 +38,8 @@ export class CompiledFunction<X extends Input> {
   readonly n: number;
   /** Nodes of the recorded tape (inputs, constants and operations). */
   readonly nodes: number;
+  /** Length of the work arrays: the nodes that are not held in locals of the generated loops (compile/layout.ts). */
+  readonly slots: number;
   /** The tape's operations rolled back into loops (compile/reroll.ts). */
   readonly items: readonly Item[];
   private readonly out: number;
@@ -48,20 +49,25 @@ export class CompiledFunction<X extends Input> {
   private t?: Float64Array;
   private u?: Float64Array;
   private readonly programs = new Map<ProgramKind, unknown>();
-  private readonly local: Locality;
+  private readonly layout: Layout;
 
   /** @internal use {@link compile} */
   constructor(
     tape: Tape,
     private readonly rec: Recording,
   ) {
-    this.out = scalarOutput(rec, 'compile');
+    const out = scalarOutput(rec, 'compile');
     this.n = rec.input.flat.length;
     this.nodes = tape.size;
     this.flatInput = rec.input.spec.kind === 'array' && rec.input.spec.shape.length === 1;
-    this.v = tape.value.slice(0, tape.size); // constants stay; inputs are overwritten per call
     this.items = reroll(tape);
-    this.local = iterationLocal(tape, this.items, this.out);
+    this.layout = layout(tape, this.items, out);
+    const { slotOf, slots } = this.layout;
+    this.slots = slots;
+    this.out = out < 0 ? -1 : slotOf[out]!;
+    // Values by slot: constants stay; inputs (slots 0 … n−1, as they are the first nodes) are overwritten per call.
+    this.v = new Float64Array(slots);
+    for (let i = 0; i < tape.size; i++) if (slotOf[i]! >= 0) this.v[slotOf[i]!] = tape.value[i]!;
   }
 
   /** f(x). @throws {ShapeError} / {InputTypeError} if x does not have the recorded structure. */
@@ -75,7 +81,7 @@ export class CompiledFunction<X extends Input> {
   /** f(x) and ∇f(x) (structure of x): one forward and one reverse pass of generated code. */
   valueAndGrad(x: X): { value: number; grad: Like<X> } {
     const value = this.value(x);
-    const w = (this.w ??= new Float64Array(this.nodes));
+    const w = (this.w ??= new Float64Array(this.slots));
     w.fill(0);
     if (this.out >= 0) {
       w[this.out] = 1;
@@ -97,7 +103,7 @@ export class CompiledFunction<X extends Input> {
   hvp(x: X, dir: Like<X>): Like<X> {
     this.load(x, 'hvp');
     const d = flattenLike(dir, this.rec.input, 'hvp', 'v', 'x');
-    const N = this.nodes;
+    const N = this.slots;
     const t = (this.t ??= new Float64Array(N));
     const w = (this.w ??= new Float64Array(N));
     const u = (this.u ??= new Float64Array(N));
@@ -114,13 +120,13 @@ export class CompiledFunction<X extends Input> {
 
   /** The generated JavaScript of one program (for reading and teaching; see compile/codegen.ts). */
   source(kind: ProgramKind): string {
-    return generate(kind, this.items, this.local).source;
+    return generate(kind, this.layout).source;
   }
 
   private program<T>(kind: ProgramKind): T {
     let p = this.programs.get(kind) as T | undefined;
     if (p === undefined) {
-      p = instantiate<T>(generate(kind, this.items, this.local).source, kind);
+      p = instantiate<T>(generate(kind, this.layout).source, kind);
       this.programs.set(kind, p);
     }
     return p;
@@ -129,7 +135,11 @@ export class CompiledFunction<X extends Input> {
   /** Write x into the input nodes (the first n). */
   private load(x: unknown, api: string): void {
     const { v, n } = this;
-    if (this.flatInput && (x instanceof Float64Array || Array.isArray(x)) && x.length === n) {
+    if (this.flatInput && x instanceof Float64Array && x.length === n) {
+      v.set(x); // inputs are slots 0 … n−1
+      return;
+    }
+    if (this.flatInput && Array.isArray(x) && x.length === n) {
       for (let i = 0; i < n; i++) {
         const xi = (x as ArrayLike<unknown>)[i];
         if (typeof xi !== 'number') throw new InputTypeError(`x[${i}]`, describeValue(xi), 'a number', api);

@@ -24,6 +24,7 @@
  */
 import { PRIMITIVE_OF_CODE, type Primitive } from '../rules.js';
 import { PACKED } from '../sweeps.js';
+import type { ArgInfo, Layout } from './layout.js';
 import { nodeCount, type Item, type NodeItem } from './reroll.js';
 import { partialCode, valueExpression, type PartialCode } from './symbolic.js';
 
@@ -45,17 +46,30 @@ const affineJS = ({ c, terms }: Affine): string => {
 /**
  * Where a node's four quantities live in generated code: array slots (`v[17]`) or, inside an
  * innermost loop, locals of the iteration (`v3`). `vStore`/`tStore` are set when a local must
- * also be written to its array slot (a value read outside the iteration).
+ * also be written to its array slot (a value read outside the iteration). A constant argument
+ * (layout.ts) has no adjoint slots (`w`, `u` undefined: nothing accumulates into them) and the
+ * tangent {@link ZERO}; its value may be a local read once before the loops (`K12`).
  */
 interface Ref {
   readonly v: string;
-  readonly w: string;
+  readonly w?: string;
   readonly t: string;
-  readonly u: string;
+  readonly u?: string;
   readonly vStore?: string;
   readonly tStore?: string;
 }
+/** The tangent of a constant: terms it multiplies are dropped at compile time. */
+const ZERO = '0';
 const arrayRef = (i: string): Ref => ({ v: `v[${i}]`, w: `w[${i}]`, t: `t[${i}]`, u: `u[${i}]` });
+/** Name of the local holding the value of a hoisted constant (layout.ts), read from `slot` at the top of each function. */
+const hoisted = (slot: number): string => `K${slot}`;
+
+/** Reference to argument s of `it` at slot expression `i`: an array slot, or a constant. */
+function argRef(ctx: Context, it: Item, s: number, i: string): Ref {
+  const info = ctx.args.get(it)?.[s];
+  if (info === undefined || !info.constant) return arrayRef(i);
+  return { v: info.hoist >= 0 ? hoisted(info.hoist) : `v[${i}]`, t: ZERO };
+}
 
 /** What to emit for one node, given its primitive and the references of itself and its arguments. */
 type NodeEmitter = (p: Primitive, self: Ref, args: readonly Ref[]) => string[];
@@ -77,11 +91,19 @@ interface Emitters {
 export interface Locality {
   readonly local: ReadonlyMap<Item, boolean>;
   readonly links: ReadonlyMap<Item, Int32Array>;
+  /** Loop-carried body nodes: [m, s] = the body node and argument that use it in the next iteration (locality.ts). */
+  readonly carries: ReadonlyMap<Item, readonly [number, number]>;
 }
-const NO_LOCALITY: Locality = { local: new Map(), links: new Map() };
+
+/** What one program's emission needs: its emitters and what layout.ts proved about the items. */
+interface Context {
+  readonly em: Emitters;
+  readonly local: Locality;
+  readonly args: ReadonlyMap<Item, readonly ArgInfo[]>;
+}
 
 /** Statements for `items` in order (or reversed, loops counting down), one block per node. */
-function emitItems(items: readonly Item[], env: readonly Affine[], depth: number, reverse: boolean, em: Emitters, local: Locality, out: string[]): void {
+function emitItems(items: readonly Item[], env: readonly Affine[], depth: number, reverse: boolean, ctx: Context, out: string[]): void {
   const starts: number[] = [];
   let pos = 0;
   for (const it of items) {
@@ -93,17 +115,26 @@ function emitItems(items: readonly Item[], env: readonly Affine[], depth: number
     const it = items[idx]!;
     const mine = env.slice(starts[idx]!, starts[idx]! + it.consts.length);
     if (it.kind === 'node') {
-      out.push(...em.node(PRIMITIVE_OF_CODE[it.code]!, arrayRef(affineJS(mine[0]!)), mine.slice(1).map((a) => arrayRef(affineJS(a)))));
+      out.push(...ctx.em.node(PRIMITIVE_OF_CODE[it.code]!, arrayRef(affineJS(mine[0]!)), mine.slice(1).map((a, s) => argRef(ctx, it, s, affineJS(a)))));
       continue;
     }
     const k = `k${depth}`;
     const inner = mine.map((e, q) => (it.delta[q] === 0 ? e : { c: e.c, terms: [...e.terms, [k, it.delta[q]!] as const] }));
-    out.push(reverse ? `for (let ${k} = ${it.count - 1}; ${k} >= 0; ${k}--) {` : `for (let ${k} = 0; ${k} < ${it.count}; ${k}++) {`);
-    if (it.body.every((b) => b.kind === 'node')) emitIteration(it.body as NodeItem[], inner, reverse, em, local, out);
-    else emitItems(it.body, inner, depth + 1, reverse, em, local, out);
-    out.push('}');
+    const pre: string[] = [];
+    const body: string[] = [];
+    if (it.body.every((b) => b.kind === 'node')) emitIteration(it.body as NodeItem[], inner, { k, count: it.count }, reverse, ctx, body, pre);
+    else emitItems(it.body, inner, depth + 1, reverse, ctx, body);
+    const loop = [reverse ? `for (let ${k} = ${it.count - 1}; ${k} >= 0; ${k}--) {` : `for (let ${k} = 0; ${k} < ${it.count}; ${k}++) {`, ...body, '}'];
+    // a block scopes the locals declared before the loop (carried adjoints)
+    out.push(...(pre.length > 0 ? ['{', ...pre, ...loop, '}'] : loop));
   }
 }
+
+/** The affine expression `e` with loop variable `k` fixed at `value`. */
+const at = (e: Affine, k: string, value: number): Affine => ({
+  c: e.c + e.terms.reduce((s, [name, d]) => (name === k ? s + d * value : s), 0),
+  terms: e.terms.filter(([name]) => name !== k),
+});
 
 /**
  * The body of an innermost loop. Body node j is named `v<j>`, `t<j>` (its value and tangent, in
@@ -112,43 +143,100 @@ function emitItems(items: readonly Item[], env: readonly Affine[], depth: number
  * iteration). A backward program first recomputes the iteration's values (and tangents) into
  * the locals — the same operations on the same numbers — then runs its nodes in reverse. This
  * keeps the values, adjoints and tangents of iteration-local nodes out of memory altogether.
+ *
+ * A loop-carried node j (a running sum; locality.ts) used by argument s of body node m in the
+ * next iteration: backward, its adjoint is `w<j>` too, taken at the start of the iteration
+ * from `cw<j>` (declared in `pre`, starting from its last instance's array slot), into which
+ * node m then accumulates the adjoint of the previous iteration's instance. In iteration 0
+ * that argument is a node before the loop, and `cw<j>` is added to its slot right after node
+ * m's block — where the interpreted sweep adds the same term, so the order of accumulation
+ * into that slot, and hence the result, is unchanged.
  */
-function emitIteration(body: readonly NodeItem[], env: readonly Affine[], reverse: boolean, em: Emitters, local: Locality, out: string[]): void {
-  const index: string[] = [];
-  const argIndex: string[][] = [];
+function emitIteration(
+  body: readonly NodeItem[],
+  env: readonly Affine[],
+  loop: { readonly k: string; readonly count: number },
+  reverse: boolean,
+  ctx: Context,
+  out: string[],
+  pre: string[],
+): void {
+  const { em, local } = ctx;
+  const index: Affine[] = [];
+  const argIndex: Affine[][] = [];
   let q = 0;
   for (const it of body) {
-    index.push(affineJS(env[q]!));
-    argIndex.push(Array.from({ length: it.consts.length - 1 }, (_, m) => affineJS(env[q + 1 + m]!)));
+    index.push(env[q]!);
+    argIndex.push(env.slice(q + 1, q + it.consts.length));
     q += it.consts.length;
   }
+  // carried[j] = [m, s]; carriedBy: "m:s" → j (backward programs only)
+  const carried = body.map((it) => (reverse ? local.carries.get(it) : undefined));
+  const carriedBy = new Map<string, number>();
+  carried.forEach((c, j) => c !== undefined && carriedBy.set(`${c[0]}:${c[1]}`, j));
+  const inLocals = (j: number): boolean => local.local.get(body[j]!) === true || carried[j] !== undefined;
   const ref = (j: number, stores: boolean): Ref => {
     const isLocal = local.local.get(body[j]!) === true;
-    const arr = arrayRef(index[j]!);
+    const arr = arrayRef(affineJS(index[j]!));
     return {
       v: `v${j}`,
       t: `t${j}`,
-      w: isLocal ? `w${j}` : arr.w,
-      u: isLocal ? `u${j}` : arr.u,
+      w: inLocals(j) ? `w${j}` : arr.w,
+      u: inLocals(j) ? `u${j}` : arr.u,
       vStore: stores && !isLocal ? arr.v : undefined,
       tStore: stores && !isLocal ? arr.t : undefined,
     };
   };
+  // Backward programs never write v or t, so each array value an iteration reads is loaded once,
+  // into x<n> (the engine cannot know that v and t do not alias w and u, and would reload them).
+  const loaded = new Map<string, string>();
+  const load = (e: string): string => {
+    if (!reverse || !/^[vt]\[/.test(e)) return e;
+    let name = loaded.get(e);
+    if (name === undefined) loaded.set(e, (name = `x${loaded.size}`));
+    return name;
+  };
   // An argument reads a body node's locals only where locality.ts proved it is that node in every instance.
   const argRefs = (j: number, stores: boolean): Ref[] =>
-    argIndex[j]!.map((a, s) => {
+    argIndex[j]!.map((a, s): Ref => {
       const m = local.links.get(body[j]!)?.[s] ?? -1;
-      return m >= 0 && m < j ? ref(m, stores) : arrayRef(a);
+      if (m >= 0 && m < j) return ref(m, stores);
+      const c = carriedBy.get(`${j}:${s}`);
+      const r = c !== undefined ? { ...arrayRef(affineJS(a)), w: `cw${c}`, u: `cu${c}` } : argRef(ctx, body[j]!, s, affineJS(a));
+      return { ...r, v: load(r.v), t: load(r.t) };
     });
   out.push(`let ${body.map((_, j) => `v${j}, t${j}`).join(', ')};`);
   if (!reverse) {
     body.forEach((it, j) => out.push(...em.node(PRIMITIVE_OF_CODE[it.code]!, ref(j, true), argRefs(j, true))));
     return;
   }
-  body.forEach((it, j) => out.push(...em.recompute!(PRIMITIVE_OF_CODE[it.code]!, ref(j, false), argRefs(j, false))));
+  const recompute: string[] = [];
+  body.forEach((it, j) => recompute.push(...em.recompute!(PRIMITIVE_OF_CODE[it.code]!, ref(j, false), argRefs(j, false))));
+  const backward: string[] = [];
+  const acc = em.accumulators;
+  const starts: string[] = [];
+  carried.forEach((c, j) => {
+    if (c === undefined) return;
+    pre.push(`let ${acc.map((a) => `c${a}${j} = ${a}[${affineJS(at(index[j]!, loop.k, loop.count - 1))}]`).join(', ')};`);
+    starts.push(...acc.map((a) => `${a}${j} = c${a}${j}`));
+  });
   const locals = body.map((_, j) => j).filter((j) => local.local.get(body[j]!) === true);
-  if (locals.length > 0) out.push(`let ${locals.flatMap((j) => em.accumulators.map((a) => `${a}${j} = 0`)).join(', ')};`);
-  for (let j = body.length - 1; j >= 0; j--) out.push(...em.node(PRIMITIVE_OF_CODE[body[j]!.code]!, ref(j, false), argRefs(j, false)));
+  const declared = [...starts, ...locals.flatMap((j) => acc.map((a) => `${a}${j} = 0`))];
+  if (declared.length > 0) backward.push(`let ${declared.join(', ')};`);
+  carried.forEach((c, j) => c !== undefined && backward.push(...acc.map((a) => `c${a}${j} = 0;`)));
+  for (let j = body.length - 1; j >= 0; j--) {
+    backward.push(...em.node(PRIMITIVE_OF_CODE[body[j]!.code]!, ref(j, false), argRefs(j, false)));
+    argIndex[j]!.forEach((a, s) => {
+      const c = carriedBy.get(`${j}:${s}`);
+      if (c === undefined) return;
+      const first = affineJS(at(a, loop.k, 0));
+      backward.push(`if (${loop.k} === 0) {`, ...acc.map((x) => `${x}[${first}] += c${x}${c};`), '}');
+    });
+  }
+  const text = [...recompute, ...backward].join('\n');
+  const used = [...loaded].filter(([, name]) => new RegExp(`\\b${name}\\b`).test(text)); // t is read only by hvp
+  if (used.length > 0) out.push(`const ${used.map(([e, name]) => `${name} = ${e}`).join(', ')};`);
+  out.push(...recompute, ...backward);
 }
 
 /** Top-level items split into groups of at most this many emitted nodes, one function each. */
@@ -160,7 +248,7 @@ const emittedNodes = (it: Item): number => (it.kind === 'node' ? 1 : it.body.red
  * One program: a function per group of top-level items (so that no function is too large for
  * the optimising compiler), called in order, or in reverse order for a backward pass.
  */
-function program(name: string, params: string, items: readonly Item[], reverse: boolean, em: Emitters, local: Locality): string {
+function program(name: string, params: string, items: readonly Item[], reverse: boolean, ctx: Context): string {
   const groups: Item[][] = [];
   let size = Infinity;
   for (const it of items) {
@@ -178,7 +266,9 @@ function program(name: string, params: string, items: readonly Item[], reverse: 
     const env: Affine[] = [];
     for (const it of group) for (const c of it.consts) env.push({ c, terms: [] });
     const body: string[] = [];
-    emitItems(group, env, 0, reverse, em, local, body);
+    emitItems(group, env, 0, reverse, ctx, body);
+    const constants = new Set([...body.join('\n').matchAll(/\bK(\d+)\b/g)].map((m) => Number(m[1])));
+    body.unshift(...[...constants].map((slot) => `const ${hoisted(slot)} = v[${slot}];`));
     parts.push(`function ${name}${g}(${params}) {\n${indent(body)}\n}`);
     calls.push(`${name}${g}(${params});`);
   });
@@ -237,20 +327,20 @@ function assign(ref: Ref, which: 'v' | 't', expr: string): string[] {
   return out;
 }
 
-/** `target += factor·p` for a partial p, skipping an exact-zero partial (sweeps.ts). */
-function accumulate(target: string, factor: string, p: PartialCode, name: string): string[] {
-  if (p.constant === 0) return [];
+/** `target += factor·p` for a partial p, skipping an exact-zero partial (sweeps.ts) and a constant's adjoint (no target). */
+function accumulate(target: string | undefined, factor: string, p: PartialCode, name: string): string[] {
+  if (p.constant === 0 || target === undefined) return [];
   if (p.constant === 1) return [`${target} += ${factor};`];
   if (p.constant === -1) return [`${target} -= ${factor};`];
   if (p.constant !== undefined) return [`${target} += ${factor} * ${p.value};`];
   return [`if (${name} !== 0) ${target} += ${factor} * ${name};`];
 }
 
-/** Statements defining the non-constant partials `d0, d1, …` of a node. */
-function partialLines(codes: readonly PartialCode[], name: (j: number) => string): string[] {
+/** Statements defining the non-constant partials `d0, d1, …` of a node (those that `needed` keeps). */
+function partialLines(codes: readonly PartialCode[], name: (j: number) => string, needed: (j: number) => boolean = () => true): string[] {
   const out: string[] = [];
   codes.forEach((c, j) => {
-    if (c.constant !== undefined) return;
+    if (c.constant !== undefined || !needed(j)) return;
     out.push(...c.lines, `const ${name(j)} = ${c.value};`);
   });
   return out;
@@ -258,27 +348,39 @@ function partialLines(codes: readonly PartialCode[], name: (j: number) => string
 
 const firstPartials = (p: Primitive): PartialCode[] => Array.from({ length: p.rule.arity }, (_, j) => first(p, j));
 
+/**
+ * Whether the terms `factor·pⱼ` for the arguments with a target all have a finite constant
+ * partial. Then a zero factor adds ±0, which changes nothing but the sign of an exact zero, so
+ * the zero-skipping guard on the factor is left out (it exists for 0·NaN; sweeps.ts).
+ */
+const finiteConstants = (d: readonly PartialCode[], targets: readonly (string | undefined)[]): boolean =>
+  d.every((c, j) => targets[j] === undefined || (c.constant !== undefined && Number.isFinite(c.constant)));
+
+/** `if (cond) { lines }`, or just the lines when `guard` is false. */
+const when = (guard: boolean, cond: string, lines: readonly string[]): string[] => (lines.length === 0 ? [] : guard ? [`if (${cond}) {`, ...lines, '}'] : [...lines]);
+
 // ------------------------------------------------------------------ the node emitters
 const valueNode: NodeEmitter = (p, self, args) => assign(self, 'v', valueExpression(p, args.map((a) => a.v)));
 
 const reverseNode: NodeEmitter = (p, self, args) => {
   const d = firstPartials(p);
-  const body = [...loads(self, args, d), ...partialLines(d, (j) => `p${j}`)];
+  const body = [...loads(self, args, d), ...partialLines(d, (j) => `p${j}`, (j) => args[j]!.w !== undefined)];
   d.forEach((c, j) => body.push(...accumulate(args[j]!.w, 'g', c, `p${j}`)));
   if (body.length === 0) return [];
-  return ['{', `const g = ${self.w};`, 'if (g !== 0) {', ...body, '}', '}'];
+  return ['{', `const g = ${self.w};`, ...when(!finiteConstants(d, args.map((a) => a.w)), 'g !== 0', body), '}'];
 };
 
 const tangentNode: NodeEmitter = (p, self, args) => {
   const d = firstPartials(p);
   const lines = ['{', ...args.map((a, j) => `const ${OPERAND[j]} = ${a.v};`), `const y = ${valueExpression(p, OPERAND.slice(0, args.length))};`, ...assign(self, 'v', 'y')];
-  lines.push(...partialLines(d, (j) => `p${j}`), 'let td = 0;');
+  lines.push(...partialLines(d, (j) => `p${j}`, (j) => args[j]!.t !== ZERO), 'let td = 0;');
   d.forEach((c, j) => {
-    if (c.constant === 0) return;
+    if (c.constant === 0 || args[j]!.t === ZERO) return;
     const s = `s${j}`;
     const term = c.constant === undefined ? `p${j} * ${s}` : c.constant === 1 ? s : `${c.value} * ${s}`;
-    const guard = c.constant === undefined ? `p${j} !== 0 && ${s} !== 0` : `${s} !== 0`;
-    lines.push(`const ${s} = ${args[j]!.t};`, `if (${guard}) td = td + ${term};`);
+    // a finite constant partial needs no guard: a zero tangent adds ±0 (see finiteConstants)
+    if (c.constant !== undefined && Number.isFinite(c.constant)) lines.push(`const ${s} = ${args[j]!.t};`, `td = td + ${term};`);
+    else lines.push(`const ${s} = ${args[j]!.t};`, `if (${c.constant === undefined ? `p${j} !== 0 && ` : ''}${s} !== 0) td = td + ${term};`);
   });
   lines.push(...assign(self, 't', 'td'), '}');
   return lines;
@@ -288,34 +390,37 @@ const hvpNode: NodeEmitter = (p, self, args) => {
   const n = args.length;
   const d = firstPartials(p);
   const h = Array.from({ length: (n * (n + 1)) / 2 }, (_, t) => second(p, t));
-  const body = [...loads(self, args, [...d, ...h]), ...partialLines(d, (j) => `p${j}`)];
+  const body = [...loads(self, args, [...d, ...h]), ...partialLines(d, (j) => `p${j}`, (j) => args[j]!.w !== undefined)];
   // reverseSweep: v̄ⱼ += v̄ᵢ·∂vᵢ/∂vⱼ
   const grad: string[] = [];
   d.forEach((c, j) => grad.push(...accumulate(args[j]!.w, 'g', c, `p${j}`)));
-  if (grad.length > 0) body.push('if (g !== 0) {', ...grad, '}');
+  body.push(...when(!finiteConstants(d, args.map((a) => a.w)), 'g !== 0', grad));
   // hvpSweep, first-order terms: (v̄ⱼ)˙ += ∂vᵢ/∂vⱼ·(v̄ᵢ)˙
   const firstOrder: string[] = [];
   d.forEach((c, j) => firstOrder.push(...accumulate(args[j]!.u, 'gd', c, `p${j}`)));
-  if (firstOrder.length > 0) body.push('if (gd !== 0) {', ...firstOrder, '}');
+  body.push(...when(!finiteConstants(d, args.map((a) => a.u)), 'gd !== 0', firstOrder));
   // hvpSweep, second-order terms: (v̄ⱼ)˙ += (v̄ᵢ·∂²vᵢ/∂vⱼ∂vₘ)·v̇ₘ for arguments m with a non-zero tangent
   const secondOrder: string[] = [];
-  if (h.some((c) => c.constant !== 0)) {
-    secondOrder.push(...partialLines(h, (t) => `q${t}`));
-    for (let m = 0; m < n; m++) {
-      const terms: string[] = [];
-      for (let j = 0; j < n; j++) {
-        const t = PACKED[n]![j * n + m]!;
-        const c = h[t]!;
-        if (c.constant === 0) continue;
-        const factor = c.constant === undefined ? `g * q${t}` : `g * ${c.value}`;
-        const update = `${args[j]!.u} += (${factor}) * sm;`;
-        terms.push(c.constant === undefined ? `if (q${t} !== 0) ${update}` : update);
-      }
-      if (terms.length > 0) secondOrder.push('{', `const sm = ${args[m]!.t};`, 'if (sm !== 0) {', ...terms, '}', '}');
+  const used = new Set<number>();
+  for (let m = 0; m < n; m++) {
+    if (args[m]!.t === ZERO) continue;
+    const terms: string[] = [];
+    for (let j = 0; j < n; j++) {
+      const t = PACKED[n]![j * n + m]!;
+      const c = h[t]!;
+      const target = args[j]!.u;
+      if (c.constant === 0 || target === undefined) continue;
+      used.add(t);
+      const factor = c.constant === undefined ? `g * q${t}` : `g * ${c.value}`;
+      const update = `${target} += (${factor}) * sm;`;
+      terms.push(c.constant === undefined ? `if (q${t} !== 0) ${update}` : update);
     }
+    if (terms.length > 0) secondOrder.push('{', `const sm = ${args[m]!.t};`, 'if (sm !== 0) {', ...terms, '}', '}');
   }
-  if (secondOrder.length > 0) body.push('if (g !== 0) {', ...secondOrder, '}');
-  return ['{', `const g = ${self.w}, gd = ${self.u};`, 'if (g !== 0 || gd !== 0) {', ...body, '}', '}'];
+  // (the g guard stays even for constant second partials: 0·NaN tangents must not leak)
+  if (secondOrder.length > 0) body.push('if (g !== 0) {', ...partialLines(h, (t) => `q${t}`, (t) => used.has(t)), ...secondOrder, '}');
+  const guarded = secondOrder.length > 0 || !finiteConstants(d, args.map((a) => a.w));
+  return ['{', `const g = ${self.w}, gd = ${self.u};`, ...when(guarded, 'g !== 0 || gd !== 0', body), '}'];
 };
 
 // ------------------------------------------------------------------ assembling a module
@@ -337,11 +442,11 @@ const PROGRAMS: Record<ProgramKind, { params: string; reverse: boolean; em: Emit
   hvp: { params: 'v, t, w, u', reverse: true, em: { node: hvpNode, recompute: tangentNode, accumulators: ['w', 'u'] } },
 };
 
-/** The source of one program over rerolled items. */
-export function generate(kind: ProgramKind, items: readonly Item[], local: Locality = NO_LOCALITY): GeneratedSource {
+/** The source of one program over rerolled items laid out in slots (layout.ts). */
+export function generate(kind: ProgramKind, { items, locality, args }: Pick<Layout, 'items' | 'locality' | 'args'>): GeneratedSource {
   const { params, reverse, em } = PROGRAMS[kind];
   return {
-    source: program(kind, params, items, reverse, em, local),
+    source: program(kind, params, items, reverse, { em, local: locality, args }),
     nodes: items.reduce((s, it) => s + nodeCount(it), 0),
     emitted: items.reduce((s, it) => s + emittedNodes(it), 0),
   };

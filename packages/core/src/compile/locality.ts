@@ -14,23 +14,45 @@ import type { Tape } from '../tape.js';
 import type { Item } from './reroll.js';
 import type { Locality } from './codegen.js';
 
-/** Call `visit` for every operation node the items stand for, with its constants and innermost-iteration id (−1 outside innermost loops). */
-function walk(items: readonly Item[], consts: Int32Array, iteration: number, next: { id: number }, visit: (it: Item, consts: Int32Array, iteration: number) => void): void {
+/**
+ * Call `visit` for every operation node the items stand for, with its constants, its
+ * innermost-iteration id (−1 outside innermost loops; iteration k + 1 of a loop instance has the
+ * id of iteration k plus one) and whether that iteration is the last of its loop instance.
+ */
+export function walk(
+  items: readonly Item[],
+  consts: Int32Array,
+  iteration: number,
+  next: { id: number },
+  visit: (it: Item, consts: Int32Array, iteration: number, last: boolean) => void,
+  last = false,
+): void {
   let q = 0;
   for (const it of items) {
     const mine = consts.subarray(q, q + it.consts.length);
     q += it.consts.length;
     if (it.kind === 'node') {
-      visit(it, mine, iteration);
+      visit(it, mine, iteration, last);
       continue;
     }
     const innermost = it.body.every((b) => b.kind === 'node');
     const body = new Int32Array(mine.length);
     for (let k = 0; k < it.count; k++) {
       for (let r = 0; r < body.length; r++) body[r] = mine[r]! + k * it.delta[r]!;
-      walk(it.body, body, innermost ? next.id++ : -1, next, visit);
+      walk(it.body, body, innermost ? next.id++ : -1, next, visit, innermost && k === it.count - 1);
     }
   }
+}
+
+/** The consts of top-level items, concatenated, as {@link walk} takes them. */
+export function allConsts(items: readonly Item[]): Int32Array {
+  const all = new Int32Array(items.reduce((s, it) => s + it.consts.length, 0));
+  let q = 0;
+  for (const it of items) {
+    all.set(it.consts, q);
+    q += it.consts.length;
+  }
+  return all;
 }
 
 /**
@@ -39,12 +61,7 @@ function walk(items: readonly Item[], consts: Int32Array, iteration: number, nex
  * iteration (−1 when it does not, in some instance): only such links may read a local.
  */
 export function iterationLocal(tape: Tape, items: readonly Item[], out: number): Locality {
-  const all = new Int32Array(items.reduce((s, it) => s + it.consts.length, 0));
-  let q = 0;
-  for (const it of items) {
-    all.set(it.consts, q);
-    q += it.consts.length;
-  }
+  const all = allConsts(items);
   const iteration = new Int32Array(tape.size).fill(-1);
   walk(items, all, -1, { id: 0 }, (_it, c, k) => (iteration[c[0]!] = k));
   // position in its iteration's body of each node (valid where iteration ≥ 0)
@@ -90,5 +107,44 @@ export function iterationLocal(tape: Tape, items: readonly Item[], out: number):
     if (k < 0) return;
     local.set(it, (local.get(it) ?? true) && escapes[c[0]!] === 0);
   });
-  return { local, links };
+  return { local, links, carries: carriedLinks(tape, items, all, out, iteration, position) };
+}
+
+/**
+ * Loop-carried nodes: a body node every instance of which, except in the last iteration, has
+ * exactly one use — the same argument s of the same body node m, in the next iteration (a
+ * running sum or product). Backward programs keep its adjoint in a local carried from one
+ * iteration to the next instead of a store and a load per iteration, which serialise on
+ * memory (codegen.ts). Returns [m, s] per carried body node.
+ */
+function carriedLinks(tape: Tape, items: readonly Item[], all: Int32Array, out: number, iteration: Int32Array, position: Int32Array): Map<Item, readonly [number, number]> {
+  const uses = new Int32Array(tape.size);
+  const user = new Int32Array(tape.size);
+  const userArg = new Int32Array(tape.size);
+  if (out >= 0) uses[out] = 1;
+  const { op, arg } = tape;
+  let s = 0;
+  for (let i = 0; i < tape.size; i++) {
+    const n = ARITY[op[i]!]!;
+    for (let j = 0; j < n; j++) {
+      const a = arg[s + j]!;
+      uses[a]!++;
+      user[a] = i;
+      userArg[a] = j;
+    }
+    s += n;
+  }
+  const found = new Map<Item, readonly [number, number] | null>();
+  walk(items, all, -1, { id: 0 }, (it, c, k, last) => {
+    if (k < 0 || last || found.get(it) === null) return;
+    const i = c[0]!;
+    const u = user[i]!;
+    if (uses[i] !== 1 || iteration[u] !== k + 1) return void found.set(it, null);
+    const link = found.get(it);
+    if (link === undefined) found.set(it, [position[u]!, userArg[i]!]);
+    else if (link![0] !== position[u] || link![1] !== userArg[i]) found.set(it, null);
+  });
+  const carries = new Map<Item, readonly [number, number]>();
+  for (const [it, link] of found) if (link !== null) carries.set(it, link);
+  return carries;
 }
