@@ -61,23 +61,31 @@ export function hessianByFiniteDifferences(f: (x: Scalar[]) => Scalar, x: Float6
   return H;
 }
 
-type SparseFn = (f: unknown, x: unknown) => { toDense?: () => { data: Float64Array } } | { data: Float64Array };
-
-/** The sparse-Hessian row: timed if core exports `sparseHessian`, otherwise says it is not there yet. */
-function sparseCase(p: Problem, reference: Float64Array): Case {
-  const sparse = (core as unknown as { sparseHessian?: SparseFn }).sparseHessian;
-  if (typeof sparse !== 'function') {
-    return { task: 'hessian', impl: `${DT} sparse (colouring)`, unavailable: 'not in @dualtape/core yet (sparse-Hessian issue)' };
-  }
-  return {
-    task: 'hessian',
-    impl: `${DT} sparse (colouring)`,
-    run: () => {
-      const H = sparse(p.f, p.x);
-      return 'toDense' in H && H.toDense ? H.toDense().data : (H as { data: Float64Array }).data;
+/**
+ * The sparse-Hessian rows: `sparseHessian(f, x)` per call (record, detect the pattern, colour,
+ * sweep), and the same with the pattern and colouring computed once outside the timed call (a
+ * Newton loop's steady state). The timed call returns the sparse (CSR) result; it is made dense
+ * only when the harness reads `.data` for the check, outside the timing.
+ */
+function sparseCase(p: Problem, reference: Float64Array): Case[] {
+  const checked = (H: core.SparseHessian) => ({
+    get data(): Float64Array {
+      return H.toDense().data;
     },
-    reference,
-  };
+  });
+  const pattern = core.hessianSparsity(p.f, p.x);
+  const colouring = core.colourHessian(pattern);
+  const note = `${colouring.count} colours, nnz ${pattern.nnz}; CSR result (made dense only for the check)`;
+  return [
+    { task: 'hessian', impl: `${DT} sparse (colouring)`, run: () => checked(core.sparseHessian(p.f, p.x)), reference, note },
+    {
+      task: 'hessian',
+      impl: `${DT} sparse, pattern reused`,
+      run: () => checked(core.sparseHessian(p.f, p.x, { pattern, colouring })),
+      reference,
+      note: `${note}; hessianSparsity and colourHessian once, outside the timed call`,
+    },
+  ];
 }
 
 export function dualtapeCases<X extends Input>(p: Problem<X>, rows: DualtapeRows): Case[] {
@@ -115,7 +123,7 @@ export function dualtapeCases<X extends Input>(p: Problem<X>, rows: DualtapeRows
     if (strategies.includes('fd')) {
       cases.push({ task: 'hessian', impl: `${DT} FD of gradient`, run: () => hessianByFiniteDifferences(p.fFlat, p.xFlat), reference: ref, note: '2n gradients, central differences' });
     }
-    if (strategies.includes('sparse')) cases.push(sparseCase(p, ref));
+    if (strategies.includes('sparse')) cases.push(...sparseCase(p, ref));
   }
   return cases;
 }

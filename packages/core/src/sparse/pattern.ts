@@ -200,6 +200,7 @@ interface IndexSet {
 export function detectHessianPattern(tape: Tape, out: number, n: number): SparsityPattern {
   if (out < 0) return SparsityPattern.empty(n);
   const { op, arg } = tape;
+  const { dMask, pairs } = opcodeTables();
 
   // argument slot offset of each node
   const slot = new Int32Array(out + 2);
@@ -209,22 +210,31 @@ export function detectHessianPattern(tape: Tape, out: number, n: number): Sparsi
   const live = new Uint8Array(out + 1);
   const needSet = new Uint8Array(out + 1);
   const lastUse = new Int32Array(out + 1).fill(-1);
-  const use = (a: number, i: number): void => {
-    needSet[a] = 1;
-    if (lastUse[a]! < 0) lastUse[a] = i;
-  };
   live[out] = 1;
   for (let i = out; i >= 0; i--) {
-    const p = PRIMITIVE_OF_CODE[op[i]!];
-    if (p === undefined || !(live[i] || needSet[i])) continue;
-    const k = p.rule.arity;
+    const code = op[i]!;
+    const k = ARITY[code]!;
+    const isLive = live[i] === 1;
+    const isNeeded = needSet[i] === 1;
+    if (k === 0 || !(isLive || isNeeded)) continue;
     const s = slot[i]!;
+    const mask = dMask[code]!;
     for (let j = 0; j < k; j++) {
-      if (p.constantD[j] === 0) continue;
-      if (live[i]) live[arg[s + j]!] = 1;
-      if (needSet[i]) use(arg[s + j]!, i);
+      if (((mask >> j) & 1) === 0) continue;
+      const a = arg[s + j]!;
+      if (isLive) live[a] = 1;
+      if (isNeeded) {
+        needSet[a] = 1;
+        if (lastUse[a]! < 0) lastUse[a] = i;
+      }
     }
-    if (live[i]) forEachPair(p.constantDD, k, (j, m) => (use(arg[s + j]!, i), use(arg[s + m]!, i)));
+    if (!isLive) continue;
+    const pl = pairs[code]!;
+    for (let t = 0; t < pl.length; t++) {
+      const a = arg[s + pl[t]!]!;
+      needSet[a] = 1;
+      if (lastUse[a]! < 0) lastUse[a] = i;
+    }
   }
 
   // forward: index sets, and the pairs of sets met at live non-linear nodes
@@ -272,22 +282,25 @@ export function detectHessianPattern(tape: Tape, out: number, n: number): Sparsi
     if (a !== b) addRows(b, a);
   };
 
-  const sets = new Array<IndexSet | undefined>(out + 1);
-  const setOf = (a: number): IndexSet => sets[a]!;
+  const sets = new Array<IndexSet | undefined>(out + 1).fill(undefined);
   for (let i = 0; i <= out; i++) {
-    const p = PRIMITIVE_OF_CODE[op[i]!];
-    if (p === undefined) {
+    const code = op[i]!;
+    const k = ARITY[code]!;
+    if (k === 0) {
       if (needSet[i]) sets[i] = i < n ? make(Int32Array.of(i)) : empty; // input or constant
       continue;
     }
-    const k = p.rule.arity;
     const s = slot[i]!;
     if (needSet[i]) {
+      const mask = dMask[code]!;
       let acc = empty;
-      for (let j = 0; j < k; j++) if (p.constantD[j] !== 0) acc = union(acc, setOf(arg[s + j]!));
+      for (let j = 0; j < k; j++) if ((mask >> j) & 1) acc = union(acc, sets[arg[s + j]!]!);
       sets[i] = acc;
     }
-    if (live[i]) forEachPair(p.constantDD, k, (j, m) => note(setOf(arg[s + j]!), setOf(arg[s + m]!)));
+    if (live[i]) {
+      const pl = pairs[code]!;
+      for (let t = 0; t < pl.length; t += 2) note(sets[arg[s + pl[t]!]!]!, sets[arg[s + pl[t + 1]!]!]!);
+    }
     for (let j = 0; j < k; j++) if (lastUse[arg[s + j]!] === i) sets[arg[s + j]!] = undefined;
   }
 
@@ -312,11 +325,28 @@ export function detectHessianPattern(tape: Tape, out: number, n: number): Sparsi
   return fromRows(n, rows);
 }
 
-/** Call `body(j, m)` for each packed pair j ≤ m of a node's arguments whose second partial is not the constant 0. */
-function forEachPair(constantDD: readonly (number | undefined)[], k: number, body: (j: number, m: number) => void): void {
-  const packed = PACKED[k]!;
-  for (let j = 0; j < k; j++) for (let m = j; m < k; m++) if (constantDD[packed[j * k + m]!] !== 0) body(j, m);
+/**
+ * Per opcode: `dMask`, bit j set when first partial j is not the constant 0; `pairs`, the
+ * argument pairs j ≤ m (flat: j, m, j, m, …) whose second partial is not the constant 0.
+ * Rebuilt when definePrimitive has added opcodes.
+ */
+function opcodeTables(): { dMask: Uint8Array; pairs: Int8Array[] } {
+  if (tables?.count === PRIMITIVE_OF_CODE.length) return tables;
+  const dMask = new Uint8Array(256);
+  const pairs: Int8Array[] = [];
+  PRIMITIVE_OF_CODE.forEach((p, code) => {
+    const flat: number[] = [];
+    if (p !== undefined) {
+      const k = p.rule.arity;
+      p.constantD.forEach((c, j) => c !== 0 && (dMask[code] = dMask[code]! | (1 << j)));
+      for (let j = 0; j < k; j++) for (let m = j; m < k; m++) if (p.constantDD[PACKED[k]![j * k + m]!] !== 0) flat.push(j, m);
+    }
+    pairs[code] = Int8Array.from(flat);
+  });
+  tables = { count: PRIMITIVE_OF_CODE.length, dMask, pairs };
+  return tables;
 }
+let tables: { count: number; dMask: Uint8Array; pairs: Int8Array[] } | undefined;
 
 const EMPTY_IDX = new Int32Array(0);
 
