@@ -13,7 +13,10 @@ import {
   SparsityPattern,
   abs,
   add,
+  applyPrimitive,
   colourHessian,
+  constant,
+  definePrimitive,
   floor,
   gt,
   hessian,
@@ -113,6 +116,28 @@ describe('exact patterns and colour counts', () => {
     expect(P.nnz).toBe(n * n); // every weight meets every other through the squared output
     const S = expectSameAsDense(f as never, theta);
     expect(S.colours).toBe(n);
+  });
+
+  it('a sum of all inputs inside a square: a full pattern (the "full" set), n colours, values = dense', () => {
+    const f = (x: Scalar[]) => square(sum(x));
+    const x = Array.from({ length: 40 }, (_, i) => i / 7);
+    const P = hessianSparsity(f, x);
+    expect(P.nnz).toBe(40 * 40);
+    expect(expectSameAsDense(f as never, x).colours).toBe(40);
+  });
+
+  it('a fused primitive (definePrimitive) couples its arguments through its own second partials', () => {
+    // xy·z as one primitive: ∂²/∂a², ∂²/∂b², ∂²/∂c² are the constant 0; the mixed ones are not
+    const triple = definePrimitive('sparseTestTriple', {
+      arity: 3,
+      doc: 'a·b·c',
+      value: (a: number, b: number, c: number) => a * b * c,
+      d: [(_y, _a, b, c) => mul(b, c), (_y, a, _b, c) => mul(a, c), (_y, a, b) => mul(a, b)],
+      dd: [constant(0), (_y, _a, _b, c) => c, (_y, _a, b) => b, constant(0), (_y, a) => a, constant(0)],
+    });
+    const f = (x: Scalar[]) => add(applyPrimitive(triple, [x[0]!, x[1]!, x[2]!]), square(x[3]!));
+    expect(entries(hessianSparsity(f, [1, 2, 3, 4, 5]))).toEqual(['0,1', '0,2', '1,0', '1,2', '2,0', '2,1', '3,3']);
+    expectSameAsDense(f as never, [1, 2, 3, 4, 5]);
   });
 
   it('an arrow matrix: distance-2 needs n colours, star needs 2, both recover the dense Hessian', () => {
