@@ -24,7 +24,10 @@ import {
   lt,
   mul,
   primal,
+  record,
+  reroll,
   square,
+  Tape,
   sub,
   valueAndGrad,
   where,
@@ -33,6 +36,9 @@ import {
 } from '@dualtape/core';
 import { gaussianNLL, mlpGaussianLoss, mlpProblem, rosenbrock } from '@dualtape/zoo';
 import { OPERATOR } from '../../packages/core/src/compile/symbolic.js';
+import { generate } from '../../packages/core/src/compile/codegen.js';
+import { layout } from '../../packages/core/src/compile/layout.js';
+import { forwardSubset } from '../../packages/core/src/compile/prelude.js';
 
 /** Equal as doubles: NaN equals NaN, and +0 equals −0 (the one documented difference). */
 const same = (a: number, b: number): boolean => a === b || (Number.isNaN(a) && Number.isNaN(b));
@@ -84,6 +90,11 @@ function compareAt(f: (x: Scalar[]) => Scalar, x0: number[], x1: number[], dir: 
   const c = compile(f, x0);
   for (const x of [x1, x0]) {
     const want = valueAndGrad(f, x);
+    // grad and hvp first, while the arrays still hold the previous input's values: they run only
+    // the part of the forward program their backward program reads (compile/prelude.ts), so a
+    // slot that part forgot would hold a stale value here and show up as a difference
+    expectSame(c.grad(x), want.grad, 'grad (forward pass pruned)');
+    expectSame(c.hvp(x, dir), hvp(f, x, dir), 'hvp (tangent pass pruned)');
     const got = c.valueAndGrad(x);
     expect(same(got.value, want.value), `value ${got.value} vs ${want.value}`).toBe(true);
     expect(same(c.value(x), want.value)).toBe(true);
@@ -147,6 +158,47 @@ describe('the workloads compile to loops and agree with the tape', () => {
     const dir = theta.map((_, i) => Math.cos(i));
     expectSame(c.grad(t1), grad(f, t1), 'grad');
     expectSame(c.hvp(t1, dir), hvp(f, t1, dir), 'hvp');
+  });
+});
+
+describe('fast programs first, guarded ones on NaN', () => {
+  it('a NaN partial in the branch not taken: the fast program gives NaN, the result is the guarded one', () => {
+    // d/dx sqrt(x) at x = −1 is NaN, but where() sends it a zero adjoint: the recorded sweep
+    // skips 0·NaN, the fast program computes it, sees a NaN gradient and runs the guarded one
+    const f = (x: Scalar[]) => add(where(lt(x[0]!, 0), square(x[0]!), applyPrimitive(PRIM.sqrt, [x[0]!])), mul(x[0]!, x[1]!));
+    const c = compile(f, [4, 1]);
+    expect(c.source('reverse', false)).not.toMatch(/!== 0/);
+    expect(c.source('reverse', true)).toMatch(/!== 0/);
+    for (const x of [[-1, 2], [4, 1], [-3, 0.5]]) {
+      const g = c.grad(x);
+      expect(g.every((v) => !Number.isNaN(v)), `grad at ${x} has no NaN`).toBe(true);
+      expectSame(g, grad(f, x), `grad at ${x}`);
+      expectSame(c.hvp(x, [1, 1]), hvp(f, x, [1, 1]), `hvp at ${x}`);
+    }
+  });
+
+  it('a genuine NaN gradient stays NaN (both programs run and agree)', () => {
+    const f = (x: Scalar[]) => mul(applyPrimitive(PRIM.sqrt, [x[0]!]), x[1]!);
+    const c = compile(f, [4, 1]);
+    expectSame(c.grad([-1, 2]), grad(f, [-1, 2]), 'grad');
+    expect(Number.isNaN(c.grad([-1, 2])[0]!)).toBe(true);
+  });
+});
+
+describe('pruned forward passes (compile/prelude.ts)', () => {
+  it("Rosenbrock's gradient needs only the first term's forward pass: the loop recomputes what it reads", () => {
+    const x = Array.from({ length: 50 }, (_, i) => 1 + 0.3 * Math.sin(i));
+    const tape = new Tape();
+    tape.begin();
+    const rec = record(tape, rosenbrock as (x: never) => Scalar, x, 'test');
+    const lay = layout(tape, reroll(tape), rec.outNodes[0]!);
+    expect(lay.slots).toBeLessThan(tape.size / 2); // iteration-local nodes have no slot
+    for (const kind of ['reverse', 'hvp'] as const) {
+      const { reads } = generate(kind, lay, false);
+      const kept = forwardSubset(lay.items, reads, lay.slots);
+      expect(kept.length, kind).toBeGreaterThan(0);
+      expect(kept.every((it) => it.kind === 'node') && kept.length <= 8, `${kind}: ${kept.length} items`).toBe(true);
+    }
   });
 });
 

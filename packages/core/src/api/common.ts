@@ -63,10 +63,13 @@ export function flattenInput(x: unknown, api: string, name = 'x'): FlatInput {
 
 /**
  * Flatten a direction or cotangent `v` that must have the structure of `like`; a flat
- * array of the right total length is accepted too.
+ * array of the right total length is accepted too. A Float64Array of that length is returned
+ * as it is, not copied: callers only read the result.
  * @throws {ShapeError} naming `name`, its shape and the expected one.
  */
 export function flattenLike(v: unknown, like: { spec: TreeSpec; values: ArrayLike<unknown> }, api: string, name: string, of: string): Float64Array {
+  // the common case, a flat Float64Array of the right length: no walk and no copy (callers only read it)
+  if (v instanceof Float64Array && v.length === like.values.length) return v;
   const f = flatten(v, name, isNumber, api);
   const flatOk = f.spec.kind === 'array' && f.spec.shape.length === 1 && f.values.length === like.values.length;
   if (!sameStructure(f.spec, like.spec) && !flatOk) {

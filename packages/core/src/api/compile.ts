@@ -22,12 +22,21 @@ import { unflatten, type Input } from '../tree.js';
 import { generate, instantiate, type ProgramKind } from '../compile/codegen.js';
 import { reroll, type Item } from '../compile/reroll.js';
 import { layout, type Layout } from '../compile/layout.js';
+import { forwardSubset } from '../compile/prelude.js';
 import { flattenLike, record, scalarOutput, type Like, type Recording, type Traced } from './common.js';
 
 type Forward = (v: Float64Array) => void;
 type Reverse = (v: Float64Array, w: Float64Array) => void;
 type Tangent = (v: Float64Array, t: Float64Array) => void;
 type Hvp = (v: Float64Array, t: Float64Array, w: Float64Array, u: Float64Array) => void;
+/**
+ * An instantiated program; for a backward program, also the part of the forward program that
+ * writes what it reads (compile/prelude.ts), or undefined if it reads nothing a forward program writes.
+ */
+interface Program<T> {
+  readonly run: T;
+  readonly prelude?: Tangent;
+}
 
 /**
  * A scalar function recorded once and compiled to JavaScript. Not re-entrant: its work arrays
@@ -48,7 +57,7 @@ export class CompiledFunction<X extends Input> {
   private w?: Float64Array;
   private t?: Float64Array;
   private u?: Float64Array;
-  private readonly programs = new Map<ProgramKind, unknown>();
+  private readonly programs = new Map<string, unknown>();
   private readonly layout: Layout;
 
   /** @internal use {@link compile} */
@@ -73,26 +82,48 @@ export class CompiledFunction<X extends Input> {
   /** f(x). @throws {ShapeError} / {InputTypeError} if x does not have the recorded structure. */
   value(x: X): number {
     this.load(x, 'value');
+    return this.evaluate();
+  }
+
+  /**
+   * f(x) and ∇f(x) (structure of x): one forward and one reverse pass of generated code. The
+   * reverse pass runs without zero-skipping guards first, and again with them only if the
+   * gradient has a NaN (codegen.ts, `generate`).
+   */
+  valueAndGrad(x: X): { value: number; grad: Like<X> } {
+    const value = this.value(x);
+    return { value, grad: this.gradient(true) };
+  }
+
+  /**
+   * ∇f(x), with the structure of x. When the reverse program recomputes everything it reads
+   * (a running sum of terms, like Rosenbrock's), the forward pass is skipped altogether.
+   */
+  grad(x: X): Like<X> {
+    this.load(x, 'grad');
+    return this.gradient(false);
+  }
+
+  /** The forward program on the loaded input; returns f's value. */
+  private evaluate(): number {
     if (this.out < 0) return this.rec.outValues[0]!;
-    this.program<Forward>('forward')(this.v);
+    this.program<Forward>('forward').run(this.v);
     return this.v[this.out]!;
   }
 
-  /** f(x) and ∇f(x) (structure of x): one forward and one reverse pass of generated code. */
-  valueAndGrad(x: X): { value: number; grad: Like<X> } {
-    const value = this.value(x);
+  /** The reverse program (fast, then guarded if needed) on the loaded input; `evaluated`: the forward program has run. */
+  private gradient(evaluated: boolean): Like<X> {
     const w = (this.w ??= new Float64Array(this.slots));
-    w.fill(0);
-    if (this.out >= 0) {
+    for (const guards of [false, true]) {
+      w.fill(0);
+      if (this.out < 0) break;
+      const reverse = this.program<Reverse>('reverse', guards);
+      if (!evaluated) reverse.prelude?.(this.v, this.v);
       w[this.out] = 1;
-      this.program<Reverse>('reverse')(this.v, w);
+      reverse.run(this.v, w);
+      if (!this.hasNaN(w)) break;
     }
-    return { value, grad: this.rebuild(w) };
-  }
-
-  /** ∇f(x), with the structure of x. */
-  grad(x: X): Like<X> {
-    return this.valueAndGrad(x).grad;
+    return this.rebuild(w);
   }
 
   /**
@@ -108,26 +139,47 @@ export class CompiledFunction<X extends Input> {
     const w = (this.w ??= new Float64Array(N));
     const u = (this.u ??= new Float64Array(N));
     t.set(d);
-    w.fill(0);
-    u.fill(0);
-    if (this.out >= 0) {
-      this.program<Tangent>('tangent')(this.v, t);
+    for (const guards of [false, true]) {
+      w.fill(0);
+      u.fill(0);
+      if (this.out < 0) break;
+      const hvp = this.program<Hvp>('hvp', guards);
+      hvp.prelude?.(this.v, t); // the part of the tangent program that writes what hvp reads
       w[this.out] = 1;
-      this.program<Hvp>('hvp')(this.v, t, w, u);
+      hvp.run(this.v, t, w, u);
+      if (!this.hasNaN(u)) break;
     }
     return this.rebuild(u);
   }
 
-  /** The generated JavaScript of one program (for reading and teaching; see compile/codegen.ts). */
-  source(kind: ProgramKind): string {
-    return generate(kind, this.layout).source;
+  /** Whether an input's entry of `a` is NaN (then the guarded programs run; see valueAndGrad). */
+  private hasNaN(a: Float64Array): boolean {
+    for (let i = 0; i < this.n; i++) if (a[i] !== a[i]) return true;
+    return false;
   }
 
-  private program<T>(kind: ProgramKind): T {
-    let p = this.programs.get(kind) as T | undefined;
+  /**
+   * The generated JavaScript of one program (for reading and teaching; see compile/codegen.ts),
+   * with the zero-skipping guards of the interpreted sweeps (default) or without (the version
+   * tried first).
+   */
+  source(kind: ProgramKind, guards = true): string {
+    return generate(kind, this.layout, guards).source;
+  }
+
+  private program<T>(kind: ProgramKind, guards = true): Program<T> {
+    const key = `${kind}${guards ? '' : ' fast'}`;
+    let p = this.programs.get(key) as Program<T> | undefined;
     if (p === undefined) {
-      p = instantiate<T>(generate(kind, this.layout).source, kind);
-      this.programs.set(kind, p);
+      const g = generate(kind, this.layout, guards);
+      const forward: ProgramKind = kind === 'hvp' ? 'tangent' : 'forward';
+      let prelude: Program<T>['prelude'];
+      if (g.reads.size > 0) {
+        const items = forwardSubset(this.layout.items, g.reads, this.slots);
+        prelude = instantiate(generate(forward, { ...this.layout, items }, guards).source, forward);
+      }
+      p = { run: instantiate<T>(g.source, kind), prelude };
+      this.programs.set(key, p);
     }
     return p;
   }

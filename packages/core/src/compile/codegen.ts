@@ -64,15 +64,47 @@ const arrayRef = (i: string): Ref => ({ v: `v[${i}]`, w: `w[${i}]`, t: `t[${i}]`
 /** Name of the local holding the value of a hoisted constant (layout.ts), read from `slot` at the top of each function. */
 const hoisted = (slot: number): string => `K${slot}`;
 
-/** Reference to argument s of `it` at slot expression `i`: an array slot, or a constant. */
-function argRef(ctx: Context, it: Item, s: number, i: string): Ref {
+/** Reference to argument s of `it` at slot expression `e`: an array slot, or a constant. */
+function argRef(ctx: Context, it: Item, s: number, e: Affine): Ref {
   const info = ctx.args.get(it)?.[s];
-  if (info === undefined || !info.constant) return arrayRef(i);
-  return { v: info.hoist >= 0 ? hoisted(info.hoist) : `v[${i}]`, t: ZERO };
+  if (info === undefined || !info.constant) return info?.leaf === true ? arrayRef(affineJS(e)) : storedRef(ctx, e);
+  return { v: info.hoist >= 0 ? hoisted(info.hoist) : `v[${affineJS(e)}]`, t: ZERO };
+}
+
+/**
+ * The array slots of an operation node, whose value and tangent only a forward program writes.
+ * The expressions are noted with the loops around them, to tell afterwards which slots a
+ * backward program reads ({@link GeneratedSource.reads}).
+ */
+function storedRef(ctx: Context, e: Affine): Ref {
+  const r = arrayRef(affineJS(e));
+  for (const text of [r.v, r.t]) {
+    let list = ctx.stored.get(text);
+    if (list === undefined) ctx.stored.set(text, (list = []));
+    list.push({ e, loops: [...ctx.loops] });
+  }
+  return r;
+}
+
+/** A loop around generated code: its variable and its count. */
+interface Loop {
+  readonly k: string;
+  readonly count: number;
+}
+
+/** Every slot that `e` takes over the ranges of `loops`. */
+function enumerate(e: Affine, loops: readonly Loop[], into: Set<number>): void {
+  const count = new Map(loops.map((l) => [l.k, l.count]));
+  const go = (t: number, c: number): void => {
+    if (t === e.terms.length) return void into.add(c);
+    const [k, d] = e.terms[t]!;
+    for (let i = 0; i < count.get(k)!; i++) go(t + 1, c + i * d);
+  };
+  go(0, e.c);
 }
 
 /** What to emit for one node, given its primitive and the references of itself and its arguments. */
-type NodeEmitter = (p: Primitive, self: Ref, args: readonly Ref[]) => string[];
+type NodeEmitter = (p: Primitive, self: Ref, args: readonly Ref[], guards: boolean) => string[];
 
 /** A program's per-node emitters: `node` for every node, `recompute` to rebuild an iteration's locals first (backward programs). */
 interface Emitters {
@@ -98,6 +130,12 @@ export interface Locality {
 /** What one program's emission needs: its emitters and what layout.ts proved about the items. */
 interface Context {
   readonly em: Emitters;
+  /** Expressions of forward-written slots met while emitting, with their loops (see {@link storedRef}). */
+  readonly stored: Map<string, { e: Affine; loops: readonly Loop[] }[]>;
+  /** The loops around the code being emitted. */
+  readonly loops: Loop[];
+  /** Emit the zero-skipping guards (see {@link generate}). */
+  readonly guards: boolean;
   readonly local: Locality;
   readonly args: ReadonlyMap<Item, readonly ArgInfo[]>;
 }
@@ -115,15 +153,17 @@ function emitItems(items: readonly Item[], env: readonly Affine[], depth: number
     const it = items[idx]!;
     const mine = env.slice(starts[idx]!, starts[idx]! + it.consts.length);
     if (it.kind === 'node') {
-      out.push(...ctx.em.node(PRIMITIVE_OF_CODE[it.code]!, arrayRef(affineJS(mine[0]!)), mine.slice(1).map((a, s) => argRef(ctx, it, s, affineJS(a)))));
+      out.push(...ctx.em.node(PRIMITIVE_OF_CODE[it.code]!, storedRef(ctx, mine[0]!), mine.slice(1).map((a, s) => argRef(ctx, it, s, a)), ctx.guards));
       continue;
     }
     const k = `k${depth}`;
     const inner = mine.map((e, q) => (it.delta[q] === 0 ? e : { c: e.c, terms: [...e.terms, [k, it.delta[q]!] as const] }));
     const pre: string[] = [];
     const body: string[] = [];
+    ctx.loops.push({ k, count: it.count });
     if (it.body.every((b) => b.kind === 'node')) emitIteration(it.body as NodeItem[], inner, { k, count: it.count }, reverse, ctx, body, pre);
     else emitItems(it.body, inner, depth + 1, reverse, ctx, body);
+    ctx.loops.pop();
     const loop = [reverse ? `for (let ${k} = ${it.count - 1}; ${k} >= 0; ${k}--) {` : `for (let ${k} = 0; ${k} < ${it.count}; ${k}++) {`, ...body, '}'];
     // a block scopes the locals declared before the loop (carried adjoints)
     out.push(...(pre.length > 0 ? ['{', ...pre, ...loop, '}'] : loop));
@@ -202,16 +242,15 @@ function emitIteration(
       const m = local.links.get(body[j]!)?.[s] ?? -1;
       if (m >= 0 && m < j) return ref(m, stores);
       const c = carriedBy.get(`${j}:${s}`);
-      const r = c !== undefined ? { ...arrayRef(affineJS(a)), w: `cw${c}`, u: `cu${c}` } : argRef(ctx, body[j]!, s, affineJS(a));
+      const r = c !== undefined ? { ...storedRef(ctx, a), w: `cw${c}`, u: `cu${c}` } : argRef(ctx, body[j]!, s, a);
       return { ...r, v: load(r.v), t: load(r.t) };
     });
   out.push(`let ${body.map((_, j) => `v${j}, t${j}`).join(', ')};`);
   if (!reverse) {
-    body.forEach((it, j) => out.push(...em.node(PRIMITIVE_OF_CODE[it.code]!, ref(j, true), argRefs(j, true))));
+    body.forEach((it, j) => out.push(...em.node(PRIMITIVE_OF_CODE[it.code]!, ref(j, true), argRefs(j, true), ctx.guards)));
     return;
   }
-  const recompute: string[] = [];
-  body.forEach((it, j) => recompute.push(...em.recompute!(PRIMITIVE_OF_CODE[it.code]!, ref(j, false), argRefs(j, false))));
+  const blocks = body.map((it, j) => em.recompute!(PRIMITIVE_OF_CODE[it.code]!, ref(j, false), argRefs(j, false), ctx.guards));
   const backward: string[] = [];
   const acc = em.accumulators;
   const starts: string[] = [];
@@ -225,7 +264,7 @@ function emitIteration(
   if (declared.length > 0) backward.push(`let ${declared.join(', ')};`);
   carried.forEach((c, j) => c !== undefined && backward.push(...acc.map((a) => `c${a}${j} = 0;`)));
   for (let j = body.length - 1; j >= 0; j--) {
-    backward.push(...em.node(PRIMITIVE_OF_CODE[body[j]!.code]!, ref(j, false), argRefs(j, false)));
+    backward.push(...em.node(PRIMITIVE_OF_CODE[body[j]!.code]!, ref(j, false), argRefs(j, false), ctx.guards));
     argIndex[j]!.forEach((a, s) => {
       const c = carriedBy.get(`${j}:${s}`);
       if (c === undefined) return;
@@ -233,7 +272,15 @@ function emitIteration(
       backward.push(`if (${loop.k} === 0) {`, ...acc.map((x) => `${x}[${first}] += c${x}${c};`), '}');
     });
   }
-  const text = [...recompute, ...backward].join('\n');
+  // Recompute only what the backward part reads, directly or through another recomputed node
+  // (so that no forward-written slot is loaded for nothing; see GeneratedSource.readsForward).
+  let text = backward.join('\n');
+  const kept: boolean[] = [];
+  for (let j = body.length - 1; j >= 0; j--) {
+    kept[j] = new RegExp(`\\b[vt]${j}\\b`).test(text);
+    if (kept[j]) text += '\n' + blocks[j]!.join('\n');
+  }
+  const recompute = blocks.flatMap((b, j) => (kept[j] ? b : []));
   const used = [...loaded].filter(([, name]) => new RegExp(`\\b${name}\\b`).test(text)); // t is read only by hvp
   if (used.length > 0) out.push(`const ${used.map(([e, name]) => `${name} = ${e}`).join(', ')};`);
   out.push(...recompute, ...backward);
@@ -327,13 +374,13 @@ function assign(ref: Ref, which: 'v' | 't', expr: string): string[] {
   return out;
 }
 
-/** `target += factor·p` for a partial p, skipping an exact-zero partial (sweeps.ts) and a constant's adjoint (no target). */
-function accumulate(target: string | undefined, factor: string, p: PartialCode, name: string): string[] {
+/** `target += factor·p` for a partial p, skipping an exact-zero partial (sweeps.ts; with `guards`) and a constant's adjoint (no target). */
+function accumulate(target: string | undefined, factor: string, p: PartialCode, name: string, guards: boolean): string[] {
   if (p.constant === 0 || target === undefined) return [];
   if (p.constant === 1) return [`${target} += ${factor};`];
   if (p.constant === -1) return [`${target} -= ${factor};`];
   if (p.constant !== undefined) return [`${target} += ${factor} * ${p.value};`];
-  return [`if (${name} !== 0) ${target} += ${factor} * ${name};`];
+  return [`${guards ? `if (${name} !== 0) ` : ''}${target} += ${factor} * ${name};`];
 }
 
 /** Statements defining the non-constant partials `d0, d1, …` of a node (those that `needed` keeps). */
@@ -362,15 +409,15 @@ const when = (guard: boolean, cond: string, lines: readonly string[]): string[] 
 // ------------------------------------------------------------------ the node emitters
 const valueNode: NodeEmitter = (p, self, args) => assign(self, 'v', valueExpression(p, args.map((a) => a.v)));
 
-const reverseNode: NodeEmitter = (p, self, args) => {
+const reverseNode: NodeEmitter = (p, self, args, guards) => {
   const d = firstPartials(p);
   const body = [...loads(self, args, d), ...partialLines(d, (j) => `p${j}`, (j) => args[j]!.w !== undefined)];
-  d.forEach((c, j) => body.push(...accumulate(args[j]!.w, 'g', c, `p${j}`)));
+  d.forEach((c, j) => body.push(...accumulate(args[j]!.w, 'g', c, `p${j}`, guards)));
   if (body.length === 0) return [];
-  return ['{', `const g = ${self.w};`, ...when(!finiteConstants(d, args.map((a) => a.w)), 'g !== 0', body), '}'];
+  return ['{', `const g = ${self.w};`, ...when(guards && !finiteConstants(d, args.map((a) => a.w)), 'g !== 0', body), '}'];
 };
 
-const tangentNode: NodeEmitter = (p, self, args) => {
+const tangentNode: NodeEmitter = (p, self, args, guards) => {
   const d = firstPartials(p);
   const lines = ['{', ...args.map((a, j) => `const ${OPERAND[j]} = ${a.v};`), `const y = ${valueExpression(p, OPERAND.slice(0, args.length))};`, ...assign(self, 'v', 'y')];
   lines.push(...partialLines(d, (j) => `p${j}`, (j) => args[j]!.t !== ZERO), 'let td = 0;');
@@ -379,26 +426,26 @@ const tangentNode: NodeEmitter = (p, self, args) => {
     const s = `s${j}`;
     const term = c.constant === undefined ? `p${j} * ${s}` : c.constant === 1 ? s : `${c.value} * ${s}`;
     // a finite constant partial needs no guard: a zero tangent adds ±0 (see finiteConstants)
-    if (c.constant !== undefined && Number.isFinite(c.constant)) lines.push(`const ${s} = ${args[j]!.t};`, `td = td + ${term};`);
+    if (!guards || (c.constant !== undefined && Number.isFinite(c.constant))) lines.push(`const ${s} = ${args[j]!.t};`, `td = td + ${term};`);
     else lines.push(`const ${s} = ${args[j]!.t};`, `if (${c.constant === undefined ? `p${j} !== 0 && ` : ''}${s} !== 0) td = td + ${term};`);
   });
   lines.push(...assign(self, 't', 'td'), '}');
   return lines;
 };
 
-const hvpNode: NodeEmitter = (p, self, args) => {
+const hvpNode: NodeEmitter = (p, self, args, guards) => {
   const n = args.length;
   const d = firstPartials(p);
   const h = Array.from({ length: (n * (n + 1)) / 2 }, (_, t) => second(p, t));
   const body = [...loads(self, args, [...d, ...h]), ...partialLines(d, (j) => `p${j}`, (j) => args[j]!.w !== undefined)];
   // reverseSweep: v̄ⱼ += v̄ᵢ·∂vᵢ/∂vⱼ
   const grad: string[] = [];
-  d.forEach((c, j) => grad.push(...accumulate(args[j]!.w, 'g', c, `p${j}`)));
-  body.push(...when(!finiteConstants(d, args.map((a) => a.w)), 'g !== 0', grad));
+  d.forEach((c, j) => grad.push(...accumulate(args[j]!.w, 'g', c, `p${j}`, guards)));
+  body.push(...when(guards && !finiteConstants(d, args.map((a) => a.w)), 'g !== 0', grad));
   // hvpSweep, first-order terms: (v̄ⱼ)˙ += ∂vᵢ/∂vⱼ·(v̄ᵢ)˙
   const firstOrder: string[] = [];
-  d.forEach((c, j) => firstOrder.push(...accumulate(args[j]!.u, 'gd', c, `p${j}`)));
-  body.push(...when(!finiteConstants(d, args.map((a) => a.u)), 'gd !== 0', firstOrder));
+  d.forEach((c, j) => firstOrder.push(...accumulate(args[j]!.u, 'gd', c, `p${j}`, guards)));
+  body.push(...when(guards && !finiteConstants(d, args.map((a) => a.u)), 'gd !== 0', firstOrder));
   // hvpSweep, second-order terms: (v̄ⱼ)˙ += (v̄ᵢ·∂²vᵢ/∂vⱼ∂vₘ)·v̇ₘ for arguments m with a non-zero tangent
   const secondOrder: string[] = [];
   const used = new Set<number>();
@@ -413,13 +460,13 @@ const hvpNode: NodeEmitter = (p, self, args) => {
       used.add(t);
       const factor = c.constant === undefined ? `g * q${t}` : `g * ${c.value}`;
       const update = `${target} += (${factor}) * sm;`;
-      terms.push(c.constant === undefined ? `if (q${t} !== 0) ${update}` : update);
+      terms.push(guards && c.constant === undefined ? `if (q${t} !== 0) ${update}` : update);
     }
-    if (terms.length > 0) secondOrder.push('{', `const sm = ${args[m]!.t};`, 'if (sm !== 0) {', ...terms, '}', '}');
+    if (terms.length > 0) secondOrder.push('{', `const sm = ${args[m]!.t};`, ...when(guards, 'sm !== 0', terms), '}');
   }
   // (the g guard stays even for constant second partials: 0·NaN tangents must not leak)
-  if (secondOrder.length > 0) body.push('if (g !== 0) {', ...partialLines(h, (t) => `q${t}`, (t) => used.has(t)), ...secondOrder, '}');
-  const guarded = secondOrder.length > 0 || !finiteConstants(d, args.map((a) => a.w));
+  if (secondOrder.length > 0) body.push(...when(guards, 'g !== 0', [...partialLines(h, (t) => `q${t}`, (t) => used.has(t)), ...secondOrder]));
+  const guarded = guards && (secondOrder.length > 0 || !finiteConstants(d, args.map((a) => a.w)));
   return ['{', `const g = ${self.w}, gd = ${self.u};`, ...when(guarded, 'g !== 0 || gd !== 0', body), '}'];
 };
 
@@ -427,6 +474,14 @@ const hvpNode: NodeEmitter = (p, self, args) => {
 /** The generated source of the four programs, and the names of the functions it needs. */
 export interface GeneratedSource {
   readonly source: string;
+  /**
+   * A backward program: the slots of operation nodes whose value or tangent it reads, which only
+   * a forward program writes (a superset: an expression read anywhere counts everywhere). The
+   * forward program need only compute those (compile/prelude.ts); if there are none — a sum of
+   * terms, whose backward loop recomputes what it reads — a gradient needs no forward pass (f's
+   * value aside) and an HVP no tangent pass.
+   */
+  readonly reads: ReadonlySet<number>;
   /** Tape nodes the items stand for, and statements' worth of nodes emitted (after rerolling). */
   readonly nodes: number;
   readonly emitted: number;
@@ -442,11 +497,26 @@ const PROGRAMS: Record<ProgramKind, { params: string; reverse: boolean; em: Emit
   hvp: { params: 'v, t, w, u', reverse: true, em: { node: hvpNode, recompute: tangentNode, accumulators: ['w', 'u'] } },
 };
 
-/** The source of one program over rerolled items laid out in slots (layout.ts). */
-export function generate(kind: ProgramKind, { items, locality, args }: Pick<Layout, 'items' | 'locality' | 'args'>): GeneratedSource {
+/**
+ * The source of one program over rerolled items laid out in slots (layout.ts).
+ *
+ * With `guards` (the default) every term mirrors the interpreted sweeps' zero skipping. Without,
+ * the terms with an exact-zero factor are computed too ("fast"). Such a term is ±0 when its
+ * other factor is finite, which changes at most the sign of an exact zero, and NaN when it is
+ * not; a NaN then flows, unguarded, into every adjoint below it, and so into the inputs' results
+ * unless nothing below it is an input (and then it changes no input's result either). Hence: if
+ * a fast program's results contain no NaN they equal the guarded program's, up to the sign of
+ * zeros; if they do, the caller runs the guarded one (api/compile.ts).
+ */
+export function generate(kind: ProgramKind, { items, locality, args }: Pick<Layout, 'items' | 'locality' | 'args'>, guards = true): GeneratedSource {
   const { params, reverse, em } = PROGRAMS[kind];
+  const stored: Context['stored'] = new Map();
+  const source = program(kind, params, items, reverse, { em, local: locality, args, guards, stored, loops: [] });
+  const reads = new Set<number>();
+  if (reverse) for (const [text, refs] of stored) if (source.includes(text)) for (const r of refs) enumerate(r.e, r.loops, reads);
   return {
-    source: program(kind, params, items, reverse, { em, local: locality, args }),
+    source,
+    reads,
     nodes: items.reduce((s, it) => s + nodeCount(it), 0),
     emitted: items.reduce((s, it) => s + emittedNodes(it), 0),
   };

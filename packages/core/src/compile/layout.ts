@@ -18,7 +18,7 @@
  *    it once, from one slot, before the loop ("hoisted"): the value stays in the array, so the
  *    source still contains no tape value.
  */
-import { OP_CONST } from '../rules.js';
+import { OP_CONST, OP_INPUT } from '../rules.js';
 import type { Tape } from '../tape.js';
 import type { Locality } from './codegen.js';
 import { allConsts, iterationLocal, walk } from './locality.js';
@@ -30,6 +30,8 @@ export interface ArgInfo {
   readonly constant: boolean;
   /** Slot holding its value, if it is the same constant value in every instance; else −1. */
   readonly hoist: number;
+  /** An input or a constant in every instance: its value (and tangent) never come from a forward program. */
+  readonly leaf: boolean;
 }
 
 export interface Layout {
@@ -65,6 +67,8 @@ export function layout(tape: Tape, items: readonly Item[], out: number): Layout 
   const first = new Map<Item, Int32Array>();
   const constant = new Map<Item, boolean[]>();
   const uniform = new Map<Item, boolean[]>();
+  const leaf = new Map<Item, boolean[]>();
+  const isLeaf = (a: number): boolean => op[a] === OP_CONST || op[a] === OP_INPUT;
   const instances = new Map<Item, number>();
   walk(items, all, -1, { id: 0 }, (it, c) => {
     const f = first.get(it);
@@ -73,11 +77,14 @@ export function layout(tape: Tape, items: readonly Item[], out: number): Layout 
       first.set(it, c.slice());
       constant.set(it, Array.from(c.subarray(1), (a) => op[a] === OP_CONST));
       uniform.set(it, Array.from(c.subarray(1), () => true));
+      leaf.set(it, Array.from(c.subarray(1), isLeaf));
       return;
     }
+    const leaves = leaf.get(it)!;
     const isConst = constant.get(it)!;
     const same = uniform.get(it)!;
     for (let s = 1; s < c.length; s++) {
+      if (!isLeaf(c[s]!)) leaves[s - 1] = false;
       if (op[c[s]!] !== OP_CONST) isConst[s - 1] = false;
       else if (!Object.is(value[c[s]!], value[f[s]!])) same[s - 1] = false;
     }
@@ -101,9 +108,10 @@ export function layout(tape: Tape, items: readonly Item[], out: number): Layout 
       const isConst = constant.get(old)!;
       const same = uniform.get(old)!;
       const f = first.get(old)!;
+      const leaves = leaf.get(old)!;
       args.set(
         now,
-        isConst.map((c, s) => ({ constant: c, hoist: c && same[s] && instances.get(old)! > 1 ? slotOf[f[s + 1]!]! : -1 })),
+        isConst.map((c, s) => ({ constant: c, hoist: c && same[s] && instances.get(old)! > 1 ? slotOf[f[s + 1]!]! : -1, leaf: leaves[s]! })),
       );
     }
     const n = slotOf === identity ? tape.size : slots;
