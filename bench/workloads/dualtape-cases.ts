@@ -6,7 +6,8 @@
  *     user gets by looping over hvp, and what recording the tape once saves);
  *   - central finite differences of dualtape's gradient (2n gradients; shows the
  *     accuracy/time trade: error ≈ 1e-7 instead of 1e-16);
- *   - the sparse path, once @dualtape/core has one.
+ *   - the sparse Hessian by colouring (`sparseHessian`), fresh each call and with the pattern
+ *     and colouring reused (computed outside the timed call, as a Newton loop would).
  */
 import * as core from '@dualtape/core';
 import { chooseChunk, compile, grad, hessian, hvp, type Input, type Scalar } from '@dualtape/core';

@@ -59,3 +59,20 @@ describe('README compile example', () => {
     expect(c.source('reverse')).toMatch(/^function reverse0\(v, w\) \{/);
   });
 });
+
+describe('README sparse-Hessian example', () => {
+  it('Rosenbrock: 3 colours, 3n − 2 entries, equal to the dense Hessian; reuse of pattern and colouring', async () => {
+    const { sparseHessian, hessianSparsity, colourHessian, hessian: h } = await import('@dualtape/core');
+    const { rosenbrock } = await import('@dualtape/zoo');
+    const n = 12;
+    const x = Array.from({ length: n }, (_, i) => 1 + 0.1 * Math.sin(i));
+    const x1 = x.map((v) => v - 0.2);
+    const H = sparseHessian(rosenbrock, x);
+    expect([H.colours, H.nnz]).toEqual([3, 3 * n - 2]);
+    expect(H.get(0, 1)).toBe(h(rosenbrock, x).get(0, 1));
+    expect(H.toDense().data).toEqual(h(rosenbrock, x).data);
+    const pattern = hessianSparsity(rosenbrock, x);
+    const colouring = colourHessian(pattern);
+    expect(sparseHessian(rosenbrock, x1, { pattern, colouring }).toDense().data).toEqual(h(rosenbrock, x1).data);
+  });
+});
