@@ -7,7 +7,8 @@
  *   - central finite differences of dualtape's gradient (2n gradients; shows the
  *     accuracy/time trade: error ≈ 1e-7 instead of 1e-16);
  *   - the sparse Hessian by colouring (`sparseHessian`), fresh each call and with the pattern
- *     and colouring reused (computed outside the timed call, as a Newton loop would).
+ *     and colouring reused (computed outside the timed call, as a Newton loop would), and by
+ *     `compile(f, x).sparseHessian` — one compiled HVP per colour.
  */
 import * as core from '@dualtape/core';
 import { chooseChunk, compile, grad, hessian, hvp, type Input, type Scalar } from '@dualtape/core';
@@ -68,7 +69,7 @@ export function hessianByFiniteDifferences(f: (x: Scalar[]) => Scalar, x: Float6
  * Newton loop's steady state). The timed call returns the sparse (CSR) result; it is made dense
  * only when the harness reads `.data` for the check, outside the timing.
  */
-function sparseCase(p: Problem, reference: Float64Array): Case[] {
+function sparseCase<X extends Input>(p: Problem<X>, reference: Float64Array, compiled: () => core.CompiledFunction<X>): Case[] {
   const checked = (H: core.SparseHessian) => ({
     get data(): Float64Array {
       return H.toDense().data;
@@ -85,6 +86,13 @@ function sparseCase(p: Problem, reference: Float64Array): Case[] {
       run: () => checked(core.sparseHessian(p.f, p.x, { pattern, colouring })),
       reference,
       note: `${note}; hessianSparsity and colourHessian once, outside the timed call`,
+    },
+    {
+      task: 'hessian',
+      impl: `${DT} compiled sparse`,
+      run: () => checked(compiled().sparseHessian(p.x, { pattern, colouring })),
+      reference,
+      note: `${colouring.count} compiled HVPs (compile, hessianSparsity, colourHessian once, like jit)`,
     },
   ];
 }
@@ -124,7 +132,7 @@ export function dualtapeCases<X extends Input>(p: Problem<X>, rows: DualtapeRows
     if (strategies.includes('fd')) {
       cases.push({ task: 'hessian', impl: `${DT} FD of gradient`, run: () => hessianByFiniteDifferences(p.fFlat, p.xFlat), reference: ref, note: '2n gradients, central differences' });
     }
-    if (strategies.includes('sparse')) cases.push(...sparseCase(p, ref));
+    if (strategies.includes('sparse')) cases.push(...sparseCase(p, ref, compiled));
   }
   return cases;
 }

@@ -25,6 +25,9 @@ import {
   mul,
   primal,
   record,
+  sparseHessian,
+  hessian,
+  hessianSparsity,
   reroll,
   square,
   Tape,
@@ -95,6 +98,7 @@ function compareAt(f: (x: Scalar[]) => Scalar, x0: number[], x1: number[], dir: 
     // slot that part forgot would hold a stale value here and show up as a difference
     expectSame(c.grad(x), want.grad, 'grad (forward pass pruned)');
     expectSame(c.hvp(x, dir), hvp(f, x, dir), 'hvp (tangent pass pruned)');
+    expectSame(c.sparseHessian(x).values, sparseHessian(f, x).values, 'sparse Hessian (compiled HVPs, one per colour)');
     const got = c.valueAndGrad(x);
     expect(same(got.value, want.value), `value ${got.value} vs ${want.value}`).toBe(true);
     expect(same(c.value(x), want.value)).toBe(true);
@@ -182,6 +186,31 @@ describe('fast programs first, guarded ones on NaN', () => {
     const c = compile(f, [4, 1]);
     expectSame(c.grad([-1, 2]), grad(f, [-1, 2]), 'grad');
     expect(Number.isNaN(c.grad([-1, 2])[0]!)).toBe(true);
+  });
+});
+
+describe('compiled sparse Hessians', () => {
+  it('W1 and Rosenbrock: 2 and 3 compiled HVPs give the whole Hessian, equal to the dense one', () => {
+    const n = 40;
+    const data = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
+    const g = (p: { mu: Scalar[]; sigma: Scalar[] }) => gaussianNLL(p, data);
+    const p1 = { mu: Array.from({ length: n }, (_, i) => 0.1 * i), sigma: Array.from({ length: n }, (_, i) => 0.5 + 0.05 * i) };
+    const cg = compile(g, { mu: new Array(n).fill(0), sigma: new Array(n).fill(1) });
+    const Hg = cg.sparseHessian(p1);
+    expect([Hg.colours, Hg.nnz]).toEqual([2, 4 * n]);
+    expectSame(Hg.toDense().data, hessian(g, p1).data, 'W1');
+    expect(Hg.toDense().block('mu', 'sigma').rows).toBe(n);
+    const x = Array.from({ length: n }, (_, i) => 1 + 0.3 * Math.sin(i));
+    const cr = compile(rosenbrock, x);
+    const x1 = x.map((v) => -v);
+    const Hr = cr.sparseHessian(x1);
+    expect([Hr.colours, Hr.nnz]).toEqual([3, 3 * n - 2]);
+    expectSame(Hr.toDense().data, hessian(rosenbrock, x1).data, 'Rosenbrock');
+    // a pattern passed in is used as given, and checked for size
+    const pattern = hessianSparsity(rosenbrock, x);
+    expectSame(cr.sparseHessian(x, { pattern }).values, sparseHessian(rosenbrock, x).values, 'given pattern');
+    expect(() => cr.sparseHessian(x, { pattern: hessianSparsity(rosenbrock, [1, 2, 3]) })).toThrow(ShapeError);
+    expect(() => cr.sparseHessian(x, { pattern: 'dense' as never })).toThrow(InputTypeError);
   });
 });
 

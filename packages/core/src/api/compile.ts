@@ -14,7 +14,7 @@
  * code performs the same operations in the same order; codegen.ts), except that an exact zero
  * may have the other sign.
  */
-import { InputTypeError, ReplayError } from '../errors.js';
+import { InputTypeError, ReplayError, ShapeError } from '../errors.js';
 import { describeValue } from '../math.js';
 import type { Scalar } from '../scalar.js';
 import { Tape } from '../tape.js';
@@ -23,6 +23,10 @@ import { generate, instantiate, type ProgramKind } from '../compile/codegen.js';
 import { reroll, type Item } from '../compile/reroll.js';
 import { layout, type Layout } from '../compile/layout.js';
 import { forwardSubset } from '../compile/prelude.js';
+import { colourHessian, recoveryPlan, type Colouring } from '../sparse/colouring.js';
+import { SparsityPattern } from '../sparse/pattern.js';
+import { SparseHessian } from '../sparse/sparse-matrix.js';
+import { hessianSparsity } from './sparse-hessian.js';
 import { flattenLike, record, scalarOutput, type Like, type Recording, type Traced } from './common.js';
 
 type Forward = (v: Float64Array) => void;
@@ -60,10 +64,15 @@ export class CompiledFunction<X extends Input> {
   private readonly programs = new Map<string, unknown>();
   private readonly layout: Layout;
 
+  /** Sparsity pattern and colouring of the Hessian, found on the first {@link sparseHessian} call. */
+  private pattern?: SparsityPattern;
+  private colouring?: Colouring;
+
   /** @internal use {@link compile} */
   constructor(
     tape: Tape,
     private readonly rec: Recording,
+    private readonly f: (x: Traced<X>) => Scalar,
   ) {
     const out = scalarOutput(rec, 'compile');
     this.n = rec.input.flat.length;
@@ -133,7 +142,44 @@ export class CompiledFunction<X extends Input> {
    */
   hvp(x: X, dir: Like<X>): Like<X> {
     this.load(x, 'hvp');
-    const d = flattenLike(dir, this.rec.input, 'hvp', 'v', 'x');
+    return this.rebuild(this.product(flattenLike(dir, this.rec.input, 'hvp', 'v', 'x')));
+  }
+
+  /**
+   * The sparse Hessian ∇²f(x) by compiled Hessian-vector products, one per colour (see
+   * {@link sparseHessian} for the method): 2 products for a per-sample loss with 2 outputs, 3
+   * for a tridiagonal Hessian, whatever n. Equals `sparseHessian(f, x)` bit for bit: each
+   * product is the one `hvp` gives.
+   *
+   * @param options.pattern the pattern to use; default {@link hessianSparsity} of f, detected on
+   *   the first call and kept (it is global: it holds wherever the compiled tape is valid)
+   * @param options.colouring a colouring of that pattern; default {@link colourHessian}'s
+   * @throws {ShapeError} if options.pattern is over another number of inputs
+   */
+  sparseHessian(x: X, options: { pattern?: SparsityPattern; colouring?: Colouring } = {}): SparseHessian {
+    const api = 'CompiledFunction.sparseHessian';
+    const { n } = this;
+    const given = options.pattern;
+    if (given !== undefined && !(given instanceof SparsityPattern)) throw new InputTypeError('options.pattern', describeValue(given), 'a SparsityPattern (from hessianSparsity)', api);
+    if (given !== undefined && given.n !== n) throw new ShapeError('options.pattern', `n = ${given.n}`, `n = ${n}, the number of scalars in x`, api);
+    const pattern = given ?? (this.pattern ??= hessianSparsity(this.f, x));
+    let colouring = options.colouring;
+    if (colouring === undefined) colouring = given === undefined ? (this.colouring ??= colourHessian(pattern)) : colourHessian(pattern);
+    const plan = recoveryPlan(pattern, colouring, 'options.colouring', api);
+    const K = colouring.count;
+    const HS = new Float64Array(n * K); // H·S, n×K row-major, as the plan reads it
+    this.load(x, api);
+    const seed = new Float64Array(n);
+    for (let k = 0; k < K; k++) {
+      for (let j = 0; j < n; j++) seed[j] = colouring.colours[j] === k ? 1 : 0;
+      const col = this.product(seed);
+      for (let i = 0; i < n; i++) HS[i * K + k] = col[i]!;
+    }
+    return new SparseHessian(pattern, Float64Array.from(plan, (q) => HS[q]!), colouring, this.rec.input.leaves);
+  }
+
+  /** H·d at the loaded input by the generated programs (fast, then guarded if needed); a view of the inputs' adjoint tangents. */
+  private product(d: Float64Array): Float64Array {
     const N = this.slots;
     const t = (this.t ??= new Float64Array(N));
     const w = (this.w ??= new Float64Array(N));
@@ -149,7 +195,7 @@ export class CompiledFunction<X extends Input> {
       hvp.run(this.v, t, w, u);
       if (!this.hasNaN(u)) break;
     }
-    return this.rebuild(u);
+    return u.subarray(0, this.n);
   }
 
   /** Whether an input's entry of `a` is NaN (then the guarded programs run; see valueAndGrad). */
@@ -231,5 +277,5 @@ export function compile<X extends Input>(f: (x: Traced<X>) => Scalar, x: X): Com
         `Write branches with where/lt/max/abs, which are recorded, or call grad/hvp at each input instead.`,
     );
   }
-  return new CompiledFunction<X>(tape, rec);
+  return new CompiledFunction<X>(tape, rec, f);
 }
