@@ -195,7 +195,7 @@ describe('compiled sparse Hessians', () => {
     const data = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
     const g = (p: { mu: Scalar[]; sigma: Scalar[] }) => gaussianNLL(p, data);
     const p1 = { mu: Array.from({ length: n }, (_, i) => 0.1 * i), sigma: Array.from({ length: n }, (_, i) => 0.5 + 0.05 * i) };
-    const cg = compile(g, { mu: new Array(n).fill(0), sigma: new Array(n).fill(1) });
+    const cg = compile(g, { mu: Array.from({ length: n }, () => 0), sigma: Array.from({ length: n }, () => 1) });
     const Hg = cg.sparseHessian(p1);
     expect([Hg.colours, Hg.nnz]).toEqual([2, 4 * n]);
     expectSame(Hg.toDense().data, hessian(g, p1).data, 'W1');
