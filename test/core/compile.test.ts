@@ -189,6 +189,27 @@ describe('fast programs first, guarded ones on NaN', () => {
   });
 });
 
+describe('inputs: a record of Float64Arrays takes the copy-only path, anything else the checked one', () => {
+  it('same results as the same record of plain arrays; wrong lengths and keys still throw ShapeError', () => {
+    const n = 7;
+    const data = Float64Array.from({ length: n }, (_, i) => Math.cos(i));
+    const f = (p: { mu: Scalar[]; sigma: Scalar[] }) => gaussianNLL(p, data);
+    const mu = Float64Array.from({ length: n }, (_, i) => 0.2 * i);
+    const sigma = Float64Array.from({ length: n }, (_, i) => 1 + 0.1 * i);
+    const c = compile(f, { mu: Array.from(mu), sigma: Array.from(sigma) });
+    const typed = c.valueAndGrad({ mu, sigma } as never);
+    const plain = c.valueAndGrad({ mu: Array.from(mu), sigma: Array.from(sigma) });
+    expect(typed.value).toBe(plain.value);
+    expectSame([...typed.grad.mu, ...typed.grad.sigma], [...plain.grad.mu, ...plain.grad.sigma], 'grad');
+    const h = c.hvp({ mu, sigma } as never, { mu: sigma, sigma: mu } as never);
+    const hp = hvp(f, { mu: Array.from(mu), sigma: Array.from(sigma) }, { mu: Array.from(sigma), sigma: Array.from(mu) });
+    expectSame([...h.mu, ...h.sigma], [...hp.mu, ...hp.sigma], 'hvp');
+    expect(() => c.grad({ mu: mu.subarray(1), sigma } as never)).toThrow(ShapeError);
+    expect(() => c.grad({ sigma, mu } as never)).toThrow(ShapeError);
+    expect(() => c.grad({ mu, sigma, tau: sigma } as never)).toThrow(ShapeError);
+  });
+});
+
 describe('compiled sparse Hessians', () => {
   it('W1 and Rosenbrock: 2 and 3 compiled HVPs give the whole Hessian, equal to the dense one', () => {
     const n = 40;

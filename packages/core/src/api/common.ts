@@ -70,12 +70,35 @@ export function flattenInput(x: unknown, api: string, name = 'x'): FlatInput {
 export function flattenLike(v: unknown, like: { spec: TreeSpec; values: ArrayLike<unknown> }, api: string, name: string, of: string): Float64Array {
   // the common case, a flat Float64Array of the right length: no walk and no copy (callers only read it)
   if (v instanceof Float64Array && v.length === like.values.length) return v;
+  const fast = recordOfVectors(v, like.spec, like.values.length);
+  if (fast !== undefined) return fast;
   const f = flatten(v, name, isNumber, api);
   const flatOk = f.spec.kind === 'array' && f.spec.shape.length === 1 && f.values.length === like.values.length;
   if (!sameStructure(f.spec, like.spec) && !flatOk) {
     throw new ShapeError(name, describeSpec(f.spec), `${describeSpec(like.spec)}, the shape of ${of}`, api);
   }
   return Float64Array.from(f.values);
+}
+
+/**
+ * A record of Float64Arrays with the keys (in order) and lengths of a record of vectors
+ * `spec`, e.g. `{ mu, sigma }`, flattened by copying each array: no walk over the entries (a
+ * Float64Array holds numbers only). Undefined for anything else, which takes the checked path.
+ */
+function recordOfVectors(v: unknown, spec: TreeSpec, total: number): Float64Array | undefined {
+  if (spec.kind !== 'record' || typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const keys = Object.keys(v);
+  if (keys.length !== spec.keys.length) return undefined;
+  const out = new Float64Array(total);
+  let offset = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const child = spec.children[i]!;
+    const a = (v as Record<string, unknown>)[keys[i]!];
+    if (keys[i] !== spec.keys[i] || child.kind !== 'array' || child.shape.length !== 1 || !(a instanceof Float64Array) || a.length !== child.shape[0]) return undefined;
+    out.set(a, offset);
+    offset += a.length;
+  }
+  return offset === total ? out : undefined;
 }
 
 /** A function recorded on a tape: its inputs, and its outputs as node indices. */
