@@ -112,6 +112,8 @@ interface Emitters {
   readonly recompute?: NodeEmitter;
   /** Locals that the backward pass accumulates into (adjoints, adjoint tangents). */
   readonly accumulators: readonly ('w' | 'u')[];
+  /** Forward programs: what they compute per node (values, and tangents), carried from one iteration to the next for loop-carried nodes. */
+  readonly carried?: readonly ('v' | 't')[];
 }
 
 /**
@@ -210,10 +212,11 @@ function emitIteration(
     argIndex.push(env.slice(q + 1, q + it.consts.length));
     q += it.consts.length;
   }
-  // carried[j] = [m, s]; carriedBy: "m:s" → j (backward programs only)
-  const carried = body.map((it) => (reverse ? local.carries.get(it) : undefined));
+  // carries[j] = [m, s]; carriedBy: "m:s" → j; carried: the same, for adjoints (backward programs)
+  const carries = body.map((it) => local.carries.get(it));
   const carriedBy = new Map<string, number>();
-  carried.forEach((c, j) => c !== undefined && carriedBy.set(`${c[0]}:${c[1]}`, j));
+  carries.forEach((c, j) => c !== undefined && carriedBy.set(`${c[0]}:${c[1]}`, j));
+  const carried = reverse ? carries : [];
   const inLocals = (j: number): boolean => local.local.get(body[j]!) === true || carried[j] !== undefined;
   const ref = (j: number, stores: boolean): Ref => {
     const isLocal = local.local.get(body[j]!) === true;
@@ -242,12 +245,27 @@ function emitIteration(
       const m = local.links.get(body[j]!)?.[s] ?? -1;
       if (m >= 0 && m < j) return ref(m, stores);
       const c = carriedBy.get(`${j}:${s}`);
+      if (c !== undefined && !reverse) return { ...arrayRef(affineJS(a)), v: `pv${c}`, t: `pt${c}` }; // the previous iteration's, from a local
       const r = c !== undefined ? { ...storedRef(ctx, a), w: `cw${c}`, u: `cu${c}` } : argRef(ctx, body[j]!, s, a);
       return { ...r, v: load(r.v), t: load(r.t) };
     });
   out.push(`let ${body.map((_, j) => `v${j}, t${j}`).join(', ')};`);
   if (!reverse) {
-    body.forEach((it, j) => out.push(...em.node(PRIMITIVE_OF_CODE[it.code]!, ref(j, true), argRefs(j, true), ctx.guards)));
+    // a loop-carried node's value (and tangent) reach the next iteration in a local, not through
+    // its array slot (still written), so the iterations do not wait on a store and a load
+    const vt = em.carried ?? [];
+    const starts: string[] = [];
+    carries.forEach((c, j) => {
+      if (c === undefined) return;
+      const first = affineJS(at(argIndex[c[0]]![c[1]]!, loop.k, 0));
+      pre.push(`let ${vt.map((x) => `c${x}${j} = ${x}[${first}]`).join(', ')};`);
+      starts.push(...vt.map((x) => `p${x}${j} = c${x}${j}`));
+    });
+    if (starts.length > 0) out.push(`const ${starts.join(', ')};`);
+    body.forEach((it, j) => {
+      out.push(...em.node(PRIMITIVE_OF_CODE[it.code]!, ref(j, true), argRefs(j, true), ctx.guards));
+      if (carries[j] !== undefined) out.push(...vt.map((x) => `c${x}${j} = ${x}${j};`));
+    });
     return;
   }
   const blocks = body.map((it, j) => em.recompute!(PRIMITIVE_OF_CODE[it.code]!, ref(j, false), argRefs(j, false), ctx.guards));
@@ -491,9 +509,9 @@ export interface GeneratedSource {
 export type ProgramKind = 'forward' | 'reverse' | 'tangent' | 'hvp';
 
 const PROGRAMS: Record<ProgramKind, { params: string; reverse: boolean; em: Emitters }> = {
-  forward: { params: 'v', reverse: false, em: { node: valueNode, accumulators: [] } },
+  forward: { params: 'v', reverse: false, em: { node: valueNode, accumulators: [], carried: ['v'] } },
   reverse: { params: 'v, w', reverse: true, em: { node: reverseNode, recompute: valueNode, accumulators: ['w'] } },
-  tangent: { params: 'v, t', reverse: false, em: { node: tangentNode, accumulators: [] } },
+  tangent: { params: 'v, t', reverse: false, em: { node: tangentNode, accumulators: [], carried: ['v', 't'] } },
   hvp: { params: 'v, t, w, u', reverse: true, em: { node: hvpNode, recompute: tangentNode, accumulators: ['w', 'u'] } },
 };
 
