@@ -119,3 +119,14 @@ export function formatBytes(bytes: number): string {
   }
   return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
 }
+
+/**
+ * Check that an `options` argument is an object (or undefined, which the callers' defaults turn
+ * into `{}`), so that `null` or a number is an InputTypeError, not a TypeError deep inside.
+ * @throws {InputTypeError} naming `options`
+ */
+export function checkOptions(options: unknown, api: string): void {
+  if (options === undefined || (typeof options === 'object' && options !== null && !Array.isArray(options))) return;
+  const got = options === null ? 'null' : Array.isArray(options) ? 'an array' : `${typeof options} ${String(options)}`;
+  throw new InputTypeError('options', got, 'an options object (or nothing)', api);
+}

@@ -9,7 +9,7 @@ import { valueAndGrad, grad } from './reverse.js';
 import { hvpByDualSweep } from '../sweeps.js';
 import { withTape } from '../tape.js';
 import { add as add2, describeValue, mul as mul2 } from '../math.js';
-import { InputTypeError } from '../errors.js';
+import { InputTypeError, checkOptions } from '../errors.js';
 import { Random } from '../random.js';
 import type { Scalar } from '../scalar.js';
 import { unflatten, type Input } from '../tree.js';
@@ -93,6 +93,7 @@ export interface CheckGradOptions {
  * @returns a report; it does not throw on a failed check.
  */
 export function checkGrad<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, options: CheckGradOptions = {}): CheckGradReport {
+  checkOptions(options, 'checkGrad');
   const { directions = 3, seed = 1, order = 2, finiteDifferences = true } = options;
   if (!Number.isInteger(directions) || directions < 1) {
     throw new InputTypeError('options.directions', describeValue(directions), 'a positive integer', 'checkGrad');

@@ -2,8 +2,8 @@
  * Shared plumbing of the public API: flatten the user's input, record `f` on a tape, and
  * check what `f` returned. Every API function is a thin wrapper over these and the sweeps.
  */
-import { NonScalarOutputError, ShapeError, TracerError } from '../errors.js';
-import { isScalar } from '../math.js';
+import { InputTypeError, NonScalarOutputError, ShapeError, TracerError } from '../errors.js';
+import { describeValue, isScalar } from '../math.js';
 import type { Scalar } from '../scalar.js';
 import { Dual } from '../dual.js';
 import { Tape, Tracer, recordInputs } from '../tape.js';
@@ -116,6 +116,7 @@ export interface Recording {
  * @throws {TracerError} if `f` returns a tracer of another tape or a forward-mode dual.
  */
 export function record(tape: Tape, f: (x: never) => unknown, x: unknown, api: string, flattened?: FlatInput): Recording {
+  if (typeof f !== 'function') throw new InputTypeError('f', describeValue(f), 'a function of x written with dualtape\'s operations', api);
   const input = flattened ?? flattenInput(x, api);
   const tracers = recordInputs(tape, input.flat);
   const out = (f as (x: unknown) => unknown)(rebuildTraced(input.spec, tracers));

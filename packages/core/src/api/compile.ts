@@ -14,7 +14,7 @@
  * code performs the same operations in the same order; codegen.ts), except that an exact zero
  * may have the other sign.
  */
-import { InputTypeError, ReplayError, ShapeError } from '../errors.js';
+import { InputTypeError, ReplayError, ShapeError, checkOptions } from '../errors.js';
 import { describeValue } from '../math.js';
 import type { Scalar } from '../scalar.js';
 import { Tape } from '../tape.js';
@@ -33,6 +33,8 @@ type Forward = (v: Float64Array) => void;
 type Reverse = (v: Float64Array, w: Float64Array) => void;
 type Tangent = (v: Float64Array, t: Float64Array) => void;
 type Hvp = (v: Float64Array, t: Float64Array, w: Float64Array, u: Float64Array) => void;
+const PROGRAM_KINDS: readonly ProgramKind[] = ['forward', 'reverse', 'tangent', 'hvp'];
+
 /**
  * An instantiated program; for a backward program, also the part of the forward program that
  * writes what it reads (compile/prelude.ts), or undefined if it reads nothing a forward program writes.
@@ -158,6 +160,7 @@ export class CompiledFunction<X extends Input> {
    */
   sparseHessian(x: X, options: { pattern?: SparsityPattern; colouring?: Colouring } = {}): SparseHessian {
     const api = 'CompiledFunction.sparseHessian';
+    checkOptions(options, api);
     const { n } = this;
     const given = options.pattern;
     if (given !== undefined && !(given instanceof SparsityPattern)) throw new InputTypeError('options.pattern', describeValue(given), 'a SparsityPattern (from hessianSparsity)', api);
@@ -210,6 +213,7 @@ export class CompiledFunction<X extends Input> {
    * tried first).
    */
   source(kind: ProgramKind, guards = true): string {
+    if (!PROGRAM_KINDS.includes(kind)) throw new InputTypeError('kind', describeValue(kind), `one of ${PROGRAM_KINDS.join(', ')}`, 'CompiledFunction.source');
     return generate(kind, this.layout, guards).source;
   }
 

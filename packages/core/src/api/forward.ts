@@ -4,7 +4,7 @@
  * is exactly 1.
  */
 import { Dual, withTag } from '../dual.js';
-import { InputTypeError, TracerError } from '../errors.js';
+import { InputTypeError, TracerError, checkOptions } from '../errors.js';
 import { Matrix } from '../matrix.js';
 import { describeValue, isScalar } from '../math.js';
 import type { Scalar } from '../scalar.js';
@@ -96,6 +96,7 @@ export interface JacfwdOptions {
  * @throws {TracerError} if called inside another differentiation (use jvp there)
  */
 export function jacfwd(f: (x: never) => Output, x: unknown, options: JacfwdOptions = {}): Matrix {
+  checkOptions(options, 'jacfwd');
   const input = flatten(x, 'x', (v): v is number => typeof v === 'number', 'jacfwd');
   const n = input.values.length;
   const K = validChunk(options.chunk, n, 'jacfwd') ?? chooseChunk(n);

@@ -8,7 +8,7 @@
  * Cost of a dense Hessian over n inputs with a tape of N nodes: O(N·n) time in ⌈n/K⌉ sweeps,
  * O(N·K) working memory, n²·8 bytes for the result.
  */
-import { InputTypeError, MemoryBudgetError } from '../errors.js';
+import { InputTypeError, MemoryBudgetError, checkOptions } from '../errors.js';
 import { Matrix } from '../matrix.js';
 import type { Scalar } from '../scalar.js';
 import { SweepBuffers, hvpSweep, neededTangents, reverseSweep, secondPartials, tangentSweep } from '../sweeps.js';
@@ -123,6 +123,7 @@ export function hvp<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, v: unkno
  * @example hessian((p) => add(mul(p[0], p[0]), mul(p[0], p[1])), [1, 2]).toArray() // [[2, 1], [1, 0]]
  */
 export function hessian<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, options: HessianOptions = {}): Matrix {
+  checkOptions(options, 'hessian');
   const input = flattenInput(x, 'hessian');
   const n = input.flat.length;
   const budget = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -150,6 +151,7 @@ export function hessian<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, opti
  * @throws {NonScalarOutputError} if f does not return one scalar
  */
 export function hessianDiagonal<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, options: HessianOptions = {}): Like<X> {
+  checkOptions(options, 'hessianDiagonal');
   return withSecondOrder(f, x, 'hessianDiagonal', flattenInput(x, 'hessianDiagonal'), (so, n, rec) => {
     const diag = new Float64Array(n);
     if (so) {

@@ -9,7 +9,7 @@
  * is the same floating-point number `hessian` returns (the directions of a colour never meet in
  * a row, so no sum in the sweep adds anything but exact zeros to them).
  */
-import { InputTypeError, ShapeError } from '../errors.js';
+import { InputTypeError, ShapeError, checkOptions } from '../errors.js';
 import { describeValue } from '../math.js';
 import type { Scalar } from '../scalar.js';
 import { colourHessian, recoveryPlan, type Colouring, type ColouringMethod } from '../sparse/colouring.js';
@@ -83,6 +83,7 @@ export function hessianSparsity<X extends Input>(f: (x: Traced<X>) => Scalar, x:
  */
 export function sparseHessian<X extends Input>(f: (x: Traced<X>) => Scalar, x: X, options: SparseHessianOptions = {}): SparseHessian {
   const api = 'sparseHessian';
+  checkOptions(options, api);
   const input = flattenInput(x, api);
   const n = input.flat.length;
   const given = options.pattern;

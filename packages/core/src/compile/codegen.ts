@@ -67,7 +67,12 @@ const hoisted = (slot: number): string => `K${slot}`;
 /** Reference to argument s of `it` at slot expression `e`: an array slot, or a constant. */
 function argRef(ctx: Context, it: Item, s: number, e: Affine): Ref {
   const info = ctx.args.get(it)?.[s];
-  if (info === undefined || !info.constant) return info?.leaf === true ? arrayRef(affineJS(e)) : storedRef(ctx, e);
+  if (info?.leaf === true && !info.constant) {
+    // an input: the HVP program never reads its adjoint (only its adjoint tangent, the result)
+    const r = arrayRef(affineJS(e));
+    return ctx.em.inputAdjoints === false ? { ...r, w: undefined } : r;
+  }
+  if (info === undefined || !info.constant) return storedRef(ctx, e);
   return { v: info.hoist >= 0 ? hoisted(info.hoist) : `v[${affineJS(e)}]`, t: ZERO };
 }
 
@@ -112,6 +117,8 @@ interface Emitters {
   readonly recompute?: NodeEmitter;
   /** Locals that the backward pass accumulates into (adjoints, adjoint tangents). */
   readonly accumulators: readonly ('w' | 'u')[];
+  /** Whether the program's result includes the inputs' adjoints (false for HVP: they are dead stores there). */
+  readonly inputAdjoints?: boolean;
   /** Forward programs: what they compute per node (values, and tangents), carried from one iteration to the next for loop-carried nodes. */
   readonly carried?: readonly ('v' | 't')[];
 }
@@ -162,11 +169,13 @@ function emitItems(items: readonly Item[], env: readonly Affine[], depth: number
     const inner = mine.map((e, q) => (it.delta[q] === 0 ? e : { c: e.c, terms: [...e.terms, [k, it.delta[q]!] as const] }));
     const pre: string[] = [];
     const body: string[] = [];
+    const peel: string[] = [];
     ctx.loops.push({ k, count: it.count });
-    if (it.body.every((b) => b.kind === 'node')) emitIteration(it.body as NodeItem[], inner, { k, count: it.count }, reverse, ctx, body, pre);
+    if (it.body.every((b) => b.kind === 'node')) emitIteration(it.body as NodeItem[], inner, { k, count: it.count }, reverse, ctx, body, pre, peel);
     else emitItems(it.body, inner, depth + 1, reverse, ctx, body);
     ctx.loops.pop();
-    const loop = [reverse ? `for (let ${k} = ${it.count - 1}; ${k} >= 0; ${k}--) {` : `for (let ${k} = 0; ${k} < ${it.count}; ${k}++) {`, ...body, '}'];
+    const loop = [reverse ? `for (let ${k} = ${it.count - 1}; ${k} >= ${peel.length > 0 ? 1 : 0}; ${k}--) {` : `for (let ${k} = 0; ${k} < ${it.count}; ${k}++) {`, ...body, '}'];
+    if (peel.length > 0) loop.push('{', `const ${k} = 0;`, ...peel, '}'); // iteration 0, peeled (emitIteration)
     // a block scopes the locals declared before the loop (carried adjoints)
     out.push(...(pre.length > 0 ? ['{', ...pre, ...loop, '}'] : loop));
   }
@@ -202,6 +211,7 @@ function emitIteration(
   ctx: Context,
   out: string[],
   pre: string[],
+  peel: string[],
 ): void {
   const { em, local } = ctx;
   const index: Affine[] = [];
@@ -232,25 +242,26 @@ function emitIteration(
   };
   // Backward programs never write v or t, so each array value an iteration reads is loaded once,
   // into x<n> (the engine cannot know that v and t do not alias w and u, and would reload them).
-  const loaded = new Map<string, string>();
+  let loaded = new Map<string, string>();
   const load = (e: string): string => {
     if (!reverse || !/^[vt]\[/.test(e)) return e;
     let name = loaded.get(e);
     if (name === undefined) loaded.set(e, (name = `x${loaded.size}`));
     return name;
   };
-  // An argument reads a body node's locals only where locality.ts proved it is that node in every instance.
-  const argRefs = (j: number, stores: boolean): Ref[] =>
+  // An argument reads a body node's locals only where locality.ts proved it is that node in every
+  // instance. `direct`: a carried argument is the node itself (iteration 0 of a backward loop).
+  const argRefs = (j: number, stores: boolean, direct = false): Ref[] =>
     argIndex[j]!.map((a, s): Ref => {
       const m = local.links.get(body[j]!)?.[s] ?? -1;
       if (m >= 0 && m < j) return ref(m, stores);
-      const c = carriedBy.get(`${j}:${s}`);
+      const c = direct ? undefined : carriedBy.get(`${j}:${s}`);
       if (c !== undefined && !reverse) return { ...arrayRef(affineJS(a)), v: `pv${c}`, t: `pt${c}` }; // the previous iteration's, from a local
       const r = c !== undefined ? { ...storedRef(ctx, a), w: `cw${c}`, u: `cu${c}` } : argRef(ctx, body[j]!, s, a);
       return { ...r, v: load(r.v), t: load(r.t) };
     });
-  out.push(`let ${body.map((_, j) => `v${j}, t${j}`).join(', ')};`);
   if (!reverse) {
+    out.push(`let ${body.map((_, j) => `v${j}, t${j}`).join(', ')};`);
     // a loop-carried node's value (and tangent) reach the next iteration in a local, not through
     // its array slot (still written), so the iterations do not wait on a store and a load
     const vt = em.carried ?? [];
@@ -268,40 +279,43 @@ function emitIteration(
     });
     return;
   }
-  const blocks = body.map((it, j) => em.recompute!(PRIMITIVE_OF_CODE[it.code]!, ref(j, false), argRefs(j, false), ctx.guards));
-  const backward: string[] = [];
   const acc = em.accumulators;
-  const starts: string[] = [];
   carried.forEach((c, j) => {
-    if (c === undefined) return;
-    pre.push(`let ${acc.map((a) => `c${a}${j} = ${a}[${affineJS(at(index[j]!, loop.k, loop.count - 1))}]`).join(', ')};`);
-    starts.push(...acc.map((a) => `${a}${j} = c${a}${j}`));
+    if (c !== undefined) pre.push(`let ${acc.map((a) => `c${a}${j} = ${a}[${affineJS(at(index[j]!, loop.k, loop.count - 1))}]`).join(', ')};`);
   });
-  const locals = body.map((_, j) => j).filter((j) => local.local.get(body[j]!) === true);
-  const declared = [...starts, ...locals.flatMap((j) => acc.map((a) => `${a}${j} = 0`))];
-  if (declared.length > 0) backward.push(`let ${declared.join(', ')};`);
-  carried.forEach((c, j) => c !== undefined && backward.push(...acc.map((a) => `c${a}${j} = 0;`)));
-  for (let j = body.length - 1; j >= 0; j--) {
-    backward.push(...em.node(PRIMITIVE_OF_CODE[body[j]!.code]!, ref(j, false), argRefs(j, false), ctx.guards));
-    argIndex[j]!.forEach((a, s) => {
-      const c = carriedBy.get(`${j}:${s}`);
-      if (c === undefined) return;
-      const first = affineJS(at(a, loop.k, 0));
-      backward.push(`if (${loop.k} === 0) {`, ...acc.map((x) => `${x}[${first}] += c${x}${c};`), '}');
-    });
+  out.push(...backwardIteration(false));
+  // Iteration 0 of a loop with carried adjoints is emitted after the loop (peeled), with the
+  // carried arguments' adjoints accumulated into their own slots — the nodes before the loop —
+  // at the very statement where the interpreted sweep adds them, so the order of additions into
+  // those slots is the recorded one.
+  if (carried.some((c) => c !== undefined)) peel.push(...backwardIteration(true));
+
+  /** One backward iteration: the recomputation it needs, then the nodes in reverse. */
+  function backwardIteration(direct: boolean): string[] {
+    loaded = new Map();
+    const blocks = body.map((it, j) => em.recompute!(PRIMITIVE_OF_CODE[it.code]!, ref(j, false), argRefs(j, false, direct), ctx.guards));
+    const backward: string[] = [];
+    const starts: string[] = [];
+    carried.forEach((c, j) => c !== undefined && starts.push(...acc.map((a) => `${a}${j} = c${a}${j}`)));
+    const locals = body.map((_, j) => j).filter((j) => local.local.get(body[j]!) === true);
+    const declared = [...starts, ...locals.flatMap((j) => acc.map((a) => `${a}${j} = 0`))];
+    if (declared.length > 0) backward.push(`let ${declared.join(', ')};`);
+    if (!direct) carried.forEach((c, j) => c !== undefined && backward.push(...acc.map((a) => `c${a}${j} = 0;`)));
+    for (let j = body.length - 1; j >= 0; j--) backward.push(...em.node(PRIMITIVE_OF_CODE[body[j]!.code]!, ref(j, false), argRefs(j, false, direct), ctx.guards));
+    // Recompute only what the backward part reads, directly or through another recomputed node
+    // (so that no forward-written slot is loaded for nothing; see GeneratedSource.reads).
+    let text = backward.join('\n');
+    const kept: boolean[] = [];
+    for (let j = body.length - 1; j >= 0; j--) {
+      kept[j] = new RegExp(`\\b[vt]${j}\\b`).test(text);
+      if (kept[j]) text += '\n' + blocks[j]!.join('\n');
+    }
+    const recompute = blocks.flatMap((b, j) => (kept[j] ? b : []));
+    const used = [...loaded].filter(([, name]) => new RegExp(`\\b${name}\\b`).test(text)); // t is read only by hvp
+    const lines = [`let ${body.map((_, j) => `v${j}, t${j}`).join(', ')};`];
+    if (used.length > 0) lines.push(`const ${used.map(([e, name]) => `${name} = ${e}`).join(', ')};`);
+    return [...lines, ...recompute, ...backward];
   }
-  // Recompute only what the backward part reads, directly or through another recomputed node
-  // (so that no forward-written slot is loaded for nothing; see GeneratedSource.readsForward).
-  let text = backward.join('\n');
-  const kept: boolean[] = [];
-  for (let j = body.length - 1; j >= 0; j--) {
-    kept[j] = new RegExp(`\\b[vt]${j}\\b`).test(text);
-    if (kept[j]) text += '\n' + blocks[j]!.join('\n');
-  }
-  const recompute = blocks.flatMap((b, j) => (kept[j] ? b : []));
-  const used = [...loaded].filter(([, name]) => new RegExp(`\\b${name}\\b`).test(text)); // t is read only by hvp
-  if (used.length > 0) out.push(`const ${used.map(([e, name]) => `${name} = ${e}`).join(', ')};`);
-  out.push(...recompute, ...backward);
 }
 
 /** Top-level items split into groups of at most this many emitted nodes, one function each. */
@@ -455,7 +469,7 @@ const hvpNode: NodeEmitter = (p, self, args, guards) => {
   const n = args.length;
   const d = firstPartials(p);
   const h = Array.from({ length: (n * (n + 1)) / 2 }, (_, t) => second(p, t));
-  const body = [...loads(self, args, [...d, ...h]), ...partialLines(d, (j) => `p${j}`, (j) => args[j]!.w !== undefined)];
+  const body = [...loads(self, args, [...d, ...h]), ...partialLines(d, (j) => `p${j}`, (j) => args[j]!.w !== undefined || args[j]!.u !== undefined)];
   // reverseSweep: v̄ⱼ += v̄ᵢ·∂vᵢ/∂vⱼ
   const grad: string[] = [];
   d.forEach((c, j) => grad.push(...accumulate(args[j]!.w, 'g', c, `p${j}`, guards)));
@@ -512,7 +526,7 @@ const PROGRAMS: Record<ProgramKind, { params: string; reverse: boolean; em: Emit
   forward: { params: 'v', reverse: false, em: { node: valueNode, accumulators: [], carried: ['v'] } },
   reverse: { params: 'v, w', reverse: true, em: { node: reverseNode, recompute: valueNode, accumulators: ['w'] } },
   tangent: { params: 'v, t', reverse: false, em: { node: tangentNode, accumulators: [], carried: ['v', 't'] } },
-  hvp: { params: 'v, t, w, u', reverse: true, em: { node: hvpNode, recompute: tangentNode, accumulators: ['w', 'u'] } },
+  hvp: { params: 'v, t, w, u', reverse: true, em: { node: hvpNode, recompute: tangentNode, accumulators: ['w', 'u'], inputAdjoints: false } },
 };
 
 /**

@@ -23,9 +23,9 @@
  * Both colourings here are greedy (first fit) in a vertex order: natural (0, 1, …) or
  * largest-first (by row length, ties by index; Welsh & Powell 1967).
  */
-import { ArgumentError, InputTypeError } from '../errors.js';
+import { ArgumentError, InputTypeError, checkOptions } from '../errors.js';
 import { describeValue } from '../math.js';
-import type { SparsityPattern } from './pattern.js';
+import { SparsityPattern } from './pattern.js';
 
 /** A colouring of the n columns of a pattern. */
 export interface Colouring {
@@ -60,6 +60,8 @@ export interface ColouringOptions {
  * @throws {InputTypeError} if `options.method` or `options.order` is not one of the names above
  */
 export function colourHessian(pattern: SparsityPattern, options: ColouringOptions = {}): Colouring {
+  if (!(pattern instanceof SparsityPattern)) throw new InputTypeError('pattern', describeValue(pattern), 'a SparsityPattern (from hessianSparsity or SparsityPattern.fromEntries)', 'colourHessian');
+  checkOptions(options, 'colourHessian');
   const method = options.method ?? 'distance2';
   const order = options.order ?? 'largest-first';
   if (method !== 'distance2' && method !== 'star') throw new InputTypeError('options.method', describeValue(method), "'distance2' or 'star'", 'colourHessian');
@@ -157,7 +159,7 @@ export function recoveryPlan(pattern: SparsityPattern, colouring: Colouring, nam
   if (!(colours instanceof Int32Array) || colours.length !== n) {
     throw new ArgumentError(`${name}.colours`, colours instanceof Int32Array ? `length ${colours.length}` : describeValue(colours), `an Int32Array of length n = ${n}`, api);
   }
-  if (!Number.isInteger(count) || count < 0) throw new ArgumentError(`${name}.count`, describeValue(count), 'a non-negative integer', api);
+  if (!Number.isInteger(count) || count < 0 || count > n) throw new ArgumentError(`${name}.count`, describeValue(count), `an integer in 0…${n} (n = ${n} columns)`, api);
   for (let j = 0; j < n; j++) {
     const empty = rowPtr[j + 1] === rowPtr[j];
     if (!(colours[j]! >= (empty ? -1 : 0) && colours[j]! < count)) {

@@ -29,7 +29,7 @@
  * differentiable, and at a kink dualtape's Hessian uses the same convention (it never adds a
  * term there), so the pattern contains every entry {@link hessian} can return as non-zero.
  */
-import { ShapeError } from '../errors.js';
+import { InputTypeError, ShapeError } from '../errors.js';
 import { ARITY, PRIMITIVE_OF_CODE } from '../rules.js';
 import { PACKED } from '../sweeps.js';
 import type { Tape } from '../tape.js';
@@ -119,8 +119,17 @@ export class SparsityPattern {
    * @throws {ShapeError} if an index is out of range
    */
   static fromEntries(n: number, entries: Iterable<readonly [number, number]>): SparsityPattern {
+    const api = 'SparsityPattern.fromEntries';
+    if (!(Number.isInteger(n) && n >= 0)) throw new InputTypeError('n', String(n), 'a non-negative integer', api);
+    if (entries === null || typeof (entries as Partial<Iterable<unknown>>)?.[Symbol.iterator] !== 'function') {
+      throw new InputTypeError('entries', String(entries), 'an iterable of [i, j] pairs', api);
+    }
     const rows: number[][] = Array.from({ length: n }, () => []);
-    for (const [i, j] of entries) {
+    let k = 0;
+    for (const entry of entries) {
+      if (!Array.isArray(entry) || entry.length !== 2) throw new ShapeError(`entries[${k}]`, String(entry), 'a pair [i, j]', api);
+      k++;
+      const [i, j] = entry as readonly [number, number];
       if (!(Number.isInteger(i) && Number.isInteger(j) && i >= 0 && j >= 0 && i < n && j < n)) {
         throw new ShapeError('entries', `the entry [${i}, ${j}]`, `indices in 0…${n - 1}`, 'SparsityPattern.fromEntries');
       }
