@@ -115,6 +115,40 @@ describe('compiled = recorded, on random looped programs with every primitive (k
     );
   });
 
+  it('loop-carried chains (sums, products, quotients) that start from an input used again in the loop (200 programs)', () => {
+    // the chain's adjoint is carried in a local, and iteration 0 must accumulate into the node
+    // before the loop in recorded order (the review found x⁴ = ((x·x)·x)·x off by one ulp)
+    const ops = ['add', 'sub', 'mul', 'div'] as const;
+    const chained =
+      (e: Expr, op: (typeof ops)[number]) =>
+      (x: readonly Scalar[]): Scalar => {
+        let s: Scalar = x[0]!;
+        for (let i = 0; i + 2 < x.length; i++) s = applyPrimitive(PRIM[op], [s, evalExpr(e, [x[i]!, x[i + 1]!, x[i + 2]!])]);
+        return s;
+      };
+    fc.assert(
+      fc.property(tree, fc.constantFrom(...ops), vec, vec, vec, (e, op, x0, x1, dir) => compareAt(chained(e, op), x0, x1, dir)),
+      { numRuns: 200, seed: 2911 },
+    );
+    // the tightest case: the chain starts at the input recorded just before it, so iteration 0
+    // is part of the loop and its other argument is that same input — in every iteration when
+    // `fixed` (so that input's adjoint has earlier terms, and their order shows)
+    const tight =
+      (op: (typeof ops)[number], swap: boolean, fixed: boolean) =>
+      (x: readonly Scalar[]): Scalar => {
+        let s: Scalar = x[N - 1]!;
+        for (let k = 0; k < N - 1; k++) {
+          const other = x[fixed ? N - 1 : N - 1 - k]!;
+          s = applyPrimitive(PRIM[op], swap ? [other, s] : [s, other]);
+        }
+        return s;
+      };
+    fc.assert(
+      fc.property(fc.constantFrom(...ops), fc.boolean(), fc.boolean(), vec, vec, vec, (op, swap, fixed, x0, x1, dir) => compareAt(tight(op, swap, fixed), x0, x1, dir)),
+      { numRuns: 200, seed: 2912 },
+    );
+  });
+
   it('rolls the loop up: the code is shorter than the tape', () => {
     const e: Expr = { kind: 'op', name: 'tanh', args: [{ kind: 'op', name: 'mul', args: [{ kind: 'var', i: 0 }, { kind: 'var', i: 2 }] }] };
     const x = Array.from({ length: 40 }, (_, i) => Math.cos(i));
