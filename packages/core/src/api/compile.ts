@@ -126,7 +126,7 @@ export class CompiledFunction<X extends Input> {
   private gradient(evaluated: boolean): Like<X> {
     const w = (this.w ??= new Float64Array(this.slots));
     for (const guards of [false, true]) {
-      w.fill(0);
+      w.fill(0, 0, this.layout.accumulated);
       if (this.out < 0) break;
       const reverse = this.program<Reverse>('reverse', guards);
       if (!evaluated) reverse.prelude?.(this.v, this.v);
@@ -189,8 +189,8 @@ export class CompiledFunction<X extends Input> {
     const u = (this.u ??= new Float64Array(N));
     t.set(d);
     for (const guards of [false, true]) {
-      w.fill(0);
-      u.fill(0);
+      w.fill(0, 0, this.layout.accumulated); // constants' adjoints are never read (layout.ts)
+      u.fill(0, 0, this.layout.accumulated);
       if (this.out < 0) break;
       const hvp = this.program<Hvp>('hvp', guards);
       hvp.prelude?.(this.v, t); // the part of the tangent program that writes what hvp reads
