@@ -1,7 +1,8 @@
 /**
  * JavaScript source from a rerolled tape (reroll.ts): the tape's sweeps, written out as code.
  *
- * Arrays shared with the caller, indexed by tape node:
+ * Arrays shared with the caller, indexed by slot (layout.ts: the tape's nodes that are not
+ * held in locals, in tape order, constants last; inputs are slots 0 … n−1):
  *   v  values (inputs and constants filled in by the caller)      w  adjoints v̄
  *   t  tangents v̇ (inputs seeded by the caller)                   u  adjoint tangents (v̄)˙
  *
@@ -17,7 +18,10 @@
  * in the same order, with the same zero skipping (sweeps.ts, "Zero skipping"). For one
  * direction a row of the sweeps is "live" exactly when it can be non-zero, so testing for an
  * exact zero is the same skip. Results therefore equal the interpreted sweeps', except that
- * an exact zero may come out as −0 where the sweep gives +0.
+ * an exact zero may come out as −0 where the sweep gives +0. Each program also comes without
+ * the zero-skipping guards ("fast"; see {@link generate} for why that is exact unless a result
+ * is NaN), and a backward program reports which forward-written slots it reads, so that only
+ * that part of the forward program runs before it (prelude.ts).
  *
  * The source contains opcodes' expressions, node indices, loop counts and literals of the
  * rule table — never a value of the tape.
@@ -196,12 +200,14 @@ const at = (e: Affine, k: string, value: number): Affine => ({
  * keeps the values, adjoints and tangents of iteration-local nodes out of memory altogether.
  *
  * A loop-carried node j (a running sum; locality.ts) used by argument s of body node m in the
- * next iteration: backward, its adjoint is `w<j>` too, taken at the start of the iteration
- * from `cw<j>` (declared in `pre`, starting from its last instance's array slot), into which
- * node m then accumulates the adjoint of the previous iteration's instance. In iteration 0
- * that argument is a node before the loop, and `cw<j>` is added to its slot right after node
- * m's block — where the interpreted sweep adds the same term, so the order of accumulation
- * into that slot, and hence the result, is unchanged.
+ * next iteration: forward, its value (and tangent) reach node m through `pv<j>` (`pt<j>`), a
+ * local set from the previous iteration. Backward, its adjoint is `w<j>` too, taken at the
+ * start of the iteration from `cw<j>` (declared in `pre`, starting from its last instance's
+ * array slot), into which node m then accumulates the adjoint of the previous iteration's
+ * instance. In iteration 0 that argument is a node before the loop, which may be accumulated
+ * into by other terms of the same iteration: so iteration 0 is emitted into `peel`, to run
+ * after the loop, with that argument accumulated into its own slot at the very statement where
+ * the interpreted sweep adds it (the order of additions is part of the result).
  */
 function emitIteration(
   body: readonly NodeItem[],
