@@ -56,7 +56,7 @@ describe('README compile example', () => {
     const c = compile(rosenbrock, x0);
     expect(c.valueAndGrad(x1)).toEqual(vg(rosenbrock, x1));
     expect(c.hvp(x1, v)).toEqual(hv(rosenbrock, x1, v));
-    expect(c.source('reverse')).toMatch(/^function reverse0\(v, w\) \{/);
+    expect(c.source('reverse')).toMatch(/^function reverse0\(v, w, gx\) \{/);
   });
 });
 

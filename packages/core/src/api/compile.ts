@@ -30,9 +30,9 @@ import { hessianSparsity } from './sparse-hessian.js';
 import { flattenLike, record, scalarOutput, type Like, type Recording, type Traced } from './common.js';
 
 type Forward = (v: Float64Array) => void;
-type Reverse = (v: Float64Array, w: Float64Array) => void;
+type Reverse = (v: Float64Array, w: Float64Array, gx: Float64Array) => void;
 type Tangent = (v: Float64Array, t: Float64Array) => void;
-type Hvp = (v: Float64Array, t: Float64Array, w: Float64Array, u: Float64Array) => void;
+type Hvp = (v: Float64Array, t: Float64Array, w: Float64Array, u: Float64Array, hx: Float64Array) => void;
 const PROGRAM_KINDS: readonly ProgramKind[] = ['forward', 'reverse', 'tangent', 'hvp'];
 
 /**
@@ -124,17 +124,23 @@ export class CompiledFunction<X extends Input> {
 
   /** The reverse program (fast, then guarded if needed) on the loaded input; `evaluated`: the forward program has run. */
   private gradient(evaluated: boolean): Like<X> {
+    const { n, out } = this;
     const w = (this.w ??= new Float64Array(this.slots));
+    const routed = this.layout.inputsRouted;
+    const gx = new Float64Array(n); // the result: the program accumulates the inputs' adjoints here
     for (const guards of [false, true]) {
       w.fill(0, 0, this.layout.accumulated);
-      if (this.out < 0) break;
+      gx.fill(0);
+      if (out < 0) break;
       const reverse = this.program<Reverse>('reverse', guards);
       if (!evaluated) reverse.prelude?.(this.v, this.v);
-      w[this.out] = 1;
-      reverse.run(this.v, w);
-      if (!this.hasNaN(w)) break;
+      if (routed && out < n) gx[out] = 1; // f returns one of its inputs
+      else w[out] = 1;
+      reverse.run(this.v, w, gx);
+      if (!routed) gx.set(w.subarray(0, n));
+      if (!this.hasNaN(gx)) break;
     }
-    return this.rebuild(w);
+    return this.result(gx);
   }
 
   /**
@@ -144,7 +150,7 @@ export class CompiledFunction<X extends Input> {
    */
   hvp(x: X, dir: Like<X>): Like<X> {
     this.load(x, 'hvp');
-    return this.rebuild(this.product(flattenLike(dir, this.rec.input, 'hvp', 'v', 'x')));
+    return this.result(this.product(flattenLike(dir, this.rec.input, 'hvp', 'v', 'x')));
   }
 
   /**
@@ -183,22 +189,26 @@ export class CompiledFunction<X extends Input> {
 
   /** H·d at the loaded input by the generated programs (fast, then guarded if needed); a view of the inputs' adjoint tangents. */
   private product(d: Float64Array): Float64Array {
-    const N = this.slots;
-    const t = (this.t ??= new Float64Array(N));
-    const w = (this.w ??= new Float64Array(N));
-    const u = (this.u ??= new Float64Array(N));
+    const { n, slots } = this;
+    const t = (this.t ??= new Float64Array(slots));
+    const w = (this.w ??= new Float64Array(slots));
+    const u = (this.u ??= new Float64Array(slots));
+    const routed = this.layout.inputsRouted;
+    const hx = new Float64Array(n); // the result: the program accumulates the inputs' adjoint tangents here
     t.set(d);
     for (const guards of [false, true]) {
       w.fill(0, 0, this.layout.accumulated); // constants' adjoints are never read (layout.ts)
       u.fill(0, 0, this.layout.accumulated);
+      hx.fill(0);
       if (this.out < 0) break;
       const hvp = this.program<Hvp>('hvp', guards);
       hvp.prelude?.(this.v, t); // the part of the tangent program that writes what hvp reads
       w[this.out] = 1;
-      hvp.run(this.v, t, w, u);
-      if (!this.hasNaN(u)) break;
+      hvp.run(this.v, t, w, u, hx);
+      if (!routed) hx.set(u.subarray(0, n));
+      if (!this.hasNaN(hx)) break;
     }
-    return u.subarray(0, this.n);
+    return hx;
   }
 
   /** Whether an input's entry of `a` is NaN (then the guarded programs run; see valueAndGrad). */
@@ -265,8 +275,11 @@ export class CompiledFunction<X extends Input> {
     v.set(flattenLike(x, this.rec.input, api, 'x', 'the input compile() recorded'));
   }
 
-  private rebuild(adj: Float64Array): Like<X> {
-    return unflatten(this.rec.input.spec, adj.subarray(0, this.n), true) as Like<X>;
+  /** A fresh flat result (length n) with the structure of x: the array itself for a flat Float64Array input. */
+  private result(flat: Float64Array): Like<X> {
+    const { spec } = this.rec.input;
+    if (spec.kind === 'array' && spec.shape.length === 1 && spec.typed) return flat as Like<X>;
+    return unflatten(spec, flat, true) as Like<X>;
   }
 }
 

@@ -8,11 +8,13 @@
  *
  * Programs:
  *   forward(v)          v[i] = value of node i, in tape order
- *   reverse(v, w)       the gradient sweep of sweeps.ts `reverseSweep`: partials are computed
+ *   reverse(v, w, gx)   the gradient sweep of sweeps.ts `reverseSweep`: partials are computed
  *                       from v by the rule table's formulas (symbolic.ts), so nothing but
- *                       values is stored in the forward pass
+ *                       values is stored in the forward pass; the inputs' adjoints go to gx
+ *                       (the caller's fresh result, length n) when layout.ts allows it
  *   tangent(v, t)       forward with tangents: sweeps.ts `tangentSweep` for one direction
- *   hvp(v, t, w, u)     `reverseSweep` and `hvpSweep` fused in one backward pass
+ *   hvp(v, t, w, u, hx) `reverseSweep` and `hvpSweep` fused in one backward pass; the inputs'
+ *                       adjoint tangents (H·v) go to hx likewise
  *
  * Every statement mirrors the interpreted sweep it replaces: the same products, accumulated
  * in the same order, with the same zero skipping (sweeps.ts, "Zero skipping"). For one
@@ -71,11 +73,15 @@ const hoisted = (slot: number): string => `K${slot}`;
 /** Reference to argument s of `it` at slot expression `e`: an array slot, or a constant. */
 function argRef(ctx: Context, it: Item, s: number, e: Affine): Ref {
   const info = ctx.args.get(it)?.[s];
-  if (info?.leaf === true && !info.constant) {
-    // an input: the HVP program never reads its adjoint (only its adjoint tangent, the result)
-    const r = arrayRef(affineJS(e));
-    return ctx.em.inputAdjoints === false ? { ...r, w: undefined } : r;
+  if (info?.input === true && ctx.routeInputs) {
+    // an input: its adjoint (gradient) or adjoint tangent (HVP) goes straight into the result
+    // array the caller passes (gx, hx); the HVP program never needs the inputs' adjoints at all
+    const i = affineJS(e);
+    const r = arrayRef(i);
+    const { w, u } = ctx.em.inputs ?? {};
+    return { ...r, w: w === undefined ? undefined : `${w}[${i}]`, u: u === undefined ? undefined : `${u}[${i}]` };
   }
+  if (info?.leaf === true && !info.constant) return arrayRef(affineJS(e)); // an input or a constant: never forward-written
   if (info === undefined || !info.constant) return storedRef(ctx, e);
   return { v: info.hoist >= 0 ? hoisted(info.hoist) : `v[${affineJS(e)}]`, t: ZERO };
 }
@@ -121,8 +127,12 @@ interface Emitters {
   readonly recompute?: NodeEmitter;
   /** Locals that the backward pass accumulates into (adjoints, adjoint tangents). */
   readonly accumulators: readonly ('w' | 'u')[];
-  /** Whether the program's result includes the inputs' adjoints (false for HVP: they are dead stores there). */
-  readonly inputAdjoints?: boolean;
+  /**
+   * Backward programs: the arrays that receive the inputs' adjoints and adjoint tangents — the
+   * result arrays, fresh per call, indexed like slots 0 … n−1 (none: not computed; the HVP
+   * program needs no adjoint of an input).
+   */
+  readonly inputs?: { readonly w?: string; readonly u?: string };
   /** Forward programs: what they compute per node (values, and tangents), carried from one iteration to the next for loop-carried nodes. */
   readonly carried?: readonly ('v' | 't')[];
 }
@@ -149,6 +159,8 @@ interface Context {
   readonly loops: Loop[];
   /** Emit the zero-skipping guards (see {@link generate}). */
   readonly guards: boolean;
+  /** Send the inputs' adjoints to the result arrays (layout.ts, `inputsRouted`). */
+  readonly routeInputs: boolean;
   readonly local: Locality;
   readonly args: ReadonlyMap<Item, readonly ArgInfo[]>;
 }
@@ -530,9 +542,9 @@ export type ProgramKind = 'forward' | 'reverse' | 'tangent' | 'hvp';
 
 const PROGRAMS: Record<ProgramKind, { params: string; reverse: boolean; em: Emitters }> = {
   forward: { params: 'v', reverse: false, em: { node: valueNode, accumulators: [], carried: ['v'] } },
-  reverse: { params: 'v, w', reverse: true, em: { node: reverseNode, recompute: valueNode, accumulators: ['w'] } },
+  reverse: { params: 'v, w, gx', reverse: true, em: { node: reverseNode, recompute: valueNode, accumulators: ['w'], inputs: { w: 'gx' } } },
   tangent: { params: 'v, t', reverse: false, em: { node: tangentNode, accumulators: [], carried: ['v', 't'] } },
-  hvp: { params: 'v, t, w, u', reverse: true, em: { node: hvpNode, recompute: tangentNode, accumulators: ['w', 'u'], inputAdjoints: false } },
+  hvp: { params: 'v, t, w, u, hx', reverse: true, em: { node: hvpNode, recompute: tangentNode, accumulators: ['w', 'u'], inputs: { u: 'hx' } } },
 };
 
 /**
@@ -546,10 +558,10 @@ const PROGRAMS: Record<ProgramKind, { params: string; reverse: boolean; em: Emit
  * a fast program's results contain no NaN they equal the guarded program's, up to the sign of
  * zeros; if they do, the caller runs the guarded one (api/compile.ts).
  */
-export function generate(kind: ProgramKind, { items, locality, args }: Pick<Layout, 'items' | 'locality' | 'args'>, guards = true): GeneratedSource {
+export function generate(kind: ProgramKind, { items, locality, args, inputsRouted }: Pick<Layout, 'items' | 'locality' | 'args' | 'inputsRouted'>, guards = true): GeneratedSource {
   const { params, reverse, em } = PROGRAMS[kind];
   const stored: Context['stored'] = new Map();
-  const source = program(kind, params, items, reverse, { em, local: locality, args, guards, stored, loops: [] });
+  const source = program(kind, params, items, reverse, { em, local: locality, args, guards, routeInputs: inputsRouted, stored, loops: [] });
   const reads = new Set<number>();
   if (reverse) for (const [text, refs] of stored) if (source.includes(text)) for (const r of refs) enumerate(r.e, r.loops, reads);
   return {

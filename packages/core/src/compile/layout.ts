@@ -33,6 +33,8 @@ export interface ArgInfo {
   readonly hoist: number;
   /** An input or a constant in every instance: its value (and tangent) never come from a forward program. */
   readonly leaf: boolean;
+  /** An input in every instance (slot < n): its adjoint goes to the caller's result array. */
+  readonly input: boolean;
 }
 
 export interface Layout {
@@ -52,6 +54,12 @@ export interface Layout {
   readonly accumulated: number;
   /** Slot of each tape node, −1 for nodes held only in locals. */
   readonly slotOf: Int32Array;
+  /**
+   * Every argument position reads an input in all its instances or in none, so a backward
+   * program can send the inputs' adjoints to a result array of its own (codegen.ts). False if
+   * some position is an input in one instance and not in another.
+   */
+  readonly inputsRouted: boolean;
 }
 
 /** The layout of a rerolled tape whose output node is `out` (−1 if f is constant). */
@@ -79,6 +87,8 @@ export function layout(tape: Tape, items: readonly Item[], out: number): Layout 
   const constant = new Map<Item, boolean[]>();
   const uniform = new Map<Item, boolean[]>();
   const leaf = new Map<Item, boolean[]>();
+  const input = new Map<Item, boolean[]>();
+  let mixed = false; // a position that reads an input in some instances only
   const isLeaf = (a: number): boolean => op[a] === OP_CONST || op[a] === OP_INPUT;
   const instances = new Map<Item, number>();
   walk(items, all, -1, { id: 0 }, (it, c) => {
@@ -89,13 +99,17 @@ export function layout(tape: Tape, items: readonly Item[], out: number): Layout 
       constant.set(it, Array.from(c.subarray(1), (a) => op[a] === OP_CONST));
       uniform.set(it, Array.from(c.subarray(1), () => true));
       leaf.set(it, Array.from(c.subarray(1), isLeaf));
+      input.set(it, Array.from(c.subarray(1), (a) => op[a] === OP_INPUT));
       return;
     }
     const leaves = leaf.get(it)!;
+    const inputs = input.get(it)!;
     const isConst = constant.get(it)!;
     const same = uniform.get(it)!;
     for (let s = 1; s < c.length; s++) {
       if (!isLeaf(c[s]!)) leaves[s - 1] = false;
+      if ((op[c[s]!] === OP_INPUT) !== inputs[s - 1]) mixed = true;
+      if (op[c[s]!] !== OP_INPUT) inputs[s - 1] = false;
       if (op[c[s]!] !== OP_CONST) isConst[s - 1] = false;
       else if (!Object.is(value[c[s]!], value[f[s]!])) same[s - 1] = false;
     }
@@ -120,13 +134,14 @@ export function layout(tape: Tape, items: readonly Item[], out: number): Layout 
       const same = uniform.get(old)!;
       const f = first.get(old)!;
       const leaves = leaf.get(old)!;
+      const inputs = input.get(old)!;
       args.set(
         now,
-        isConst.map((c, s) => ({ constant: c, hoist: c && same[s] && instances.get(old)! > 1 ? slotOf[f[s + 1]!]! : -1, leaf: leaves[s]! })),
+        isConst.map((c, s) => ({ constant: c, hoist: c && same[s] && instances.get(old)! > 1 ? slotOf[f[s + 1]!]! : -1, leaf: leaves[s]!, input: inputs[s]! })),
       );
     }
     const n = slotOf === identity ? tape.size : slots;
-    return { items: remapped.items, locality: { local, links, carries }, args, slots: n, slotOf, accumulated: slotOf === identity ? tape.size : accumulated };
+    return { items: remapped.items, locality: { local, links, carries }, args, slots: n, slotOf, accumulated: slotOf === identity ? tape.size : accumulated, inputsRouted: !mixed };
   };
   return build(compact) ?? build(identity)!;
 }
