@@ -9,33 +9,21 @@
  * estimation of sparse Jacobian matrices", 1974; Griewank & Walther 2008, ch. 8) give all n
  * blocks, where a dense Hessian would need n·d products and (n·d)² memory.
  *
- * f is recorded once; the d products run in one chunked sweep of the core (`tangentSweep` +
- * `hvpSweep`). By default an extra random direction v checks the separability assumption:
- * H·v by the same sweep must equal the assembled blocks times v (a coupling between samples
- * would make the blocks wrong and, almost surely, fail this check).
+ * This is core's `sparseHessian` with the block-diagonal pattern given and colour k = output k
+ * of each sample, so no detection or colouring is paid for: one recording, one chunked sweep of
+ * d directions. By default one extra Hessian-vector product along a random direction v checks
+ * the separability assumption: H·v must equal the assembled blocks times v (a coupling between
+ * samples would make the blocks wrong and, almost surely, fail this check).
  */
-import {
-  DualtapeError,
-  NonScalarOutputError,
-  Random,
-  ShapeError,
-  SweepBuffers,
-  hvpSweep,
-  record,
-  reverseSweep,
-  secondPartials,
-  tangentSweep,
-  withTape,
-  type Input,
-  type Scalar,
-  type Traced,
-} from '@dualtape/core';
+import { DualtapeError, Random, ShapeError, SparsityPattern, flatten, hvp, sparseHessian, type Colouring, type Input, type Scalar, type Traced } from '@dualtape/core';
 import { BlockDiagonal } from './block-diagonal.js';
 
 export interface BlockHessianOptions {
   /** Check separability with one extra random direction (default true). */
   verify?: boolean;
 }
+
+const isNumber = (v: unknown): v is number => typeof v === 'number';
 
 /**
  * The Hessian of f at `outputs` as n blocks of d×d, by d coloured Hessian-vector products.
@@ -54,48 +42,32 @@ export interface BlockHessianOptions {
 export function blockHessianByColouring<X extends Input>(f: (z: Traced<X>) => Scalar, outputs: X, d: number, options: BlockHessianOptions = {}): BlockDiagonal {
   const api = 'blockHessianByColouring';
   const verify = options.verify ?? true;
-  return withTape((tape) => {
-    const rec = record(tape, f, outputs, api);
-    if (rec.output.spec.kind !== 'scalar') throw new NonScalarOutputError(api, 'more than one scalar');
-    const nd = rec.input.flat.length;
-    if (!Number.isInteger(d) || d < 1 || nd % d !== 0) {
-      throw new ShapeError('outputs', `${nd} entries`, `a multiple of d = ${d} (n samples of d entries, sample-major)`, api);
-    }
-    const n = nd / d;
-    const blocks = new Float64Array(n * d * d);
-    const out = rec.outNodes[0]!;
-    if (out < 0) return new BlockDiagonal(n, d, blocks); // f is constant: its Hessian is 0
-
-    const adj = new Float64Array(tape.size);
-    adj[out] = 1;
-    reverseSweep(tape, adj);
-    const second = secondPartials(tape);
-    const K = verify ? d + 1 : d;
-    const buf = new SweepBuffers(tape.size, K);
-    for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) buf.seed(i * d + k, k, 1);
-    const v = verify ? new Random(12345).normals(nd) : new Float64Array(0);
-    for (let j = 0; j < v.length; j++) buf.seed(j, d, v[j]!);
-    tangentSweep(tape, buf);
-    hvpSweep(tape, adj, second, buf);
-
-    for (let i = 0; i < n; i++) {
-      for (let r = 0; r < d; r++) for (let k = 0; k < d; k++) blocks[i * d * d + r * d + k] = buf.adjointTangent(i * d + r, k);
-    }
-    const H = new BlockDiagonal(n, d, blocks);
-    if (verify) {
-      const hv = H.matvec(v);
-      let scale = 1;
-      for (let j = 0; j < nd; j++) scale = Math.max(scale, Math.abs(hv[j]!));
-      for (let j = 0; j < nd; j++) {
-        const exact = buf.adjointTangent(j, d);
-        if (Math.abs(exact - hv[j]!) > 1e-9 * scale) {
-          throw new DualtapeError(
-            `${api}: f is not a sum of per-sample terms over blocks of d = ${d}: at flat entry ${j} (sample ${Math.floor(j / d)}), ` +
-              `H·v = ${exact} but the assembled blocks give ${hv[j]}. Use hessian() for a function that couples samples.`,
-          );
-        }
+  const nd = flatten(outputs, 'outputs', isNumber, api).values.length;
+  if (!Number.isInteger(d) || d < 1 || nd % d !== 0) {
+    throw new ShapeError('outputs', `${nd} entries`, `a multiple of d = ${d} (n samples of d entries, sample-major)`, api);
+  }
+  const n = nd / d;
+  if (n === 0) return new BlockDiagonal(0, d, new Float64Array(0));
+  // the pattern: every entry of every block; in CSR order its values are the blocks, row-major
+  const entries: [number, number][] = [];
+  for (let i = 0; i < n; i++) for (let r = 0; r < d; r++) for (let k = 0; k < d; k++) entries.push([i * d + r, i * d + k]);
+  const pattern = SparsityPattern.fromEntries(nd, entries);
+  const colouring: Colouring = { colours: Int32Array.from({ length: nd }, (_, j) => j % d), count: d, method: 'distance2' };
+  const H = new BlockDiagonal(n, d, sparseHessian(f, outputs, { pattern, colouring }).values);
+  if (verify) {
+    const v = new Random(12345).normals(nd);
+    const exact = flatten(hvp(f, outputs, v), 'hvp', isNumber, api).values;
+    const hv = H.matvec(v);
+    let scale = 1;
+    for (let j = 0; j < nd; j++) scale = Math.max(scale, Math.abs(hv[j]!));
+    for (let j = 0; j < nd; j++) {
+      if (Math.abs(exact[j]! - hv[j]!) > 1e-9 * scale) {
+        throw new DualtapeError(
+          `${api}: f is not a sum of per-sample terms over blocks of d = ${d}: at flat entry ${j} (sample ${Math.floor(j / d)}), ` +
+            `H·v = ${exact[j]} but the assembled blocks give ${hv[j]}. Use hessian() for a function that couples samples.`,
+        );
       }
     }
-    return H;
-  });
+  }
+  return H;
 }
