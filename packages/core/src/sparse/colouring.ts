@@ -57,7 +57,8 @@ export interface ColouringOptions {
  *
  * Cost: distance-2, O(Σᵢ (row length of i)²) time; star, O(Σ over paths v–w–x of the row
  * length of x); O(n) extra memory for both.
- * @throws {InputTypeError} if `options.method` or `options.order` is not one of the names above
+ * @throws {InputTypeError} if `pattern` is not a SparsityPattern, `options` not an object, or
+ *   `options.method` / `options.order` not one of the names above
  */
 export function colourHessian(pattern: SparsityPattern, options: ColouringOptions = {}): Colouring {
   if (!(pattern instanceof SparsityPattern)) throw new InputTypeError('pattern', describeValue(pattern), 'a SparsityPattern (from hessianSparsity or SparsityPattern.fromEntries)', 'colourHessian');

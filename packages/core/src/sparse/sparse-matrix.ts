@@ -3,7 +3,7 @@
  * structural non-zero.
  */
 import { DEFAULT_MAX_BYTES } from '../api/hessian.js';
-import { InputTypeError, MemoryBudgetError } from '../errors.js';
+import { InputTypeError, MemoryBudgetError, ShapeError } from '../errors.js';
 import { describeValue } from '../math.js';
 import { Matrix } from '../matrix.js';
 import type { Leaf } from '../tree.js';
@@ -21,13 +21,16 @@ export class SparseHessian {
    * @param values one value per structural non-zero, in CSR order (length `pattern.nnz`)
    * @param colouring the colouring the values were computed with
    * @param leaves index map of the rows and columns (tree.ts), as in the dense `hessian`'s Matrix
+   * @throws {ShapeError} if `values` does not have one entry per structural non-zero
    */
   constructor(
     readonly pattern: SparsityPattern,
     readonly values: Float64Array,
     readonly colouring: Colouring,
     readonly leaves: readonly Leaf[] = [{ path: '', offset: 0, size: pattern.n, shape: [pattern.n] }],
-  ) {}
+  ) {
+    if (values.length !== pattern.nnz) throw new ShapeError('values', `length ${values.length}`, `length ${pattern.nnz}, the pattern's non-zeros`, 'SparseHessian');
+  }
 
   /** Number of rows and columns. */
   get n(): number {
