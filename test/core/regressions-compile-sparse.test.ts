@@ -7,6 +7,7 @@ import {
   DualtapeError,
   InputTypeError,
   ShapeError,
+  SparseHessian,
   SparsityPattern,
   add,
   colourHessian,
@@ -70,6 +71,7 @@ describe('bad options, patterns, colourings and functions give typed errors nami
     typed(() => SparsityPattern.fromEntries(1.5, []), /n/); // TypeError: reading 'length'
     typed(() => SparsityPattern.fromEntries(3, [5 as never]), /entries/); // TypeError: not iterable
     typed(() => SparsityPattern.fromEntries(3, 7 as never), /entries/);
+    typed(() => new SparseHessian(P, new Float64Array(P.nnz + 1), colourHessian(P)), /values/);
     typed(() => hessian(f, [1, 2, 3], null as never), /options/);
     typed(() => compile(f, [1, 2, 3]).sparseHessian([1, 2, 3], 4 as never), /options/);
     typed(() => compile(f, [1, 2, 3]).source('bogus' as never), /kind/);
